@@ -1,0 +1,588 @@
+/*
+ * csvin: libcsv fed one physical line at a time.
+ *
+ * Why per line: libcsv reports neither positions nor line numbers.  Feeding
+ * it line by line (found with memchr) costs nothing measurable and lets us
+ * know the physical line each record starts on, keep the raw bytes of the
+ * record for --rejects, and recover from errors by re-reading the lines
+ * after a bad record's first line (the "pending" queue).
+ *
+ * Invariants:
+ *   - libcsv's terminator function accepts only LF and every line fed ends
+ *     with LF (except a last line without one, finished by csv_fini), so a
+ *     record can only end at the end of a line: after each line fed, either
+ *     a record is complete or the current record continues.
+ *   - "between" is true when no record is in progress; the next non-empty
+ *     line starts one (its number is the record's line).
+ *   - cur_line is the number of the next line to be fed, whether it comes
+ *     from the pending queue or the input: pending holds exactly the lines
+ *     before the input's next line.
+ */
+#include <csv.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "csvin.h"
+#include "err.h"
+#include "utf8.h"
+
+#define CHUNK (256 * 1024)
+#define RAW_REJECT_CAP (64 * 1024) /* raw bytes kept for an overlong record */
+
+struct rd {
+	struct io_in *in;
+	struct csv_parser p;
+	unsigned char opts;
+	size_t max_field, max_record;
+	int ragged;
+	unsigned char delim;
+
+	/* input chunk */
+	char *cbuf;
+	size_t ccap, cpos, clen;
+	int in_eof;
+	const char *fail_why;	/* a read error, reported once */
+	int failed;
+
+	/* lines to read again after an error */
+	struct buf pending;
+	size_t ppos;
+
+	long cur_line;
+	int between;
+	int at_start;		/* nothing read yet: strip a BOM */
+	int done;
+
+	/* the record being read */
+	long rec_line;
+	long rec_lines;		/* physical lines in it so far */
+	struct buf raw;
+	size_t raw_first;	/* bytes of raw up to and including line 1's LF */
+	int raw_overflow;
+
+	/* fields of the record */
+	struct buf row;
+	size_t *foff;
+	size_t nfo, cfo;
+	size_t rcap;		/* room in the csvin's f and len arrays */
+	int row_done;
+	int discard;		/* callbacks ignored while resetting */
+	int hook_refused;	/* our realloc hook refused a field */
+
+	/* a headerless input's first record, returned by the first next() */
+	int first_pending;
+
+	struct buf reason;
+	struct buf skipped;	/* the start of an overlong line */
+	struct buf why;		/* csvin_open's message */
+};
+
+/* libcsv's realloc hook cannot see the parser: the limit is global. */
+static size_t field_limit = CSVIN_MAX_FIELD_DEFAULT;
+static int field_refused;
+
+static void *
+limited_realloc(void *p, size_t n)
+{
+	if (n > field_limit + 1) {
+		field_refused = 1;
+		return NULL;
+	}
+	return realloc(p, n);
+}
+
+static int
+is_lf(unsigned char c)
+{
+	return c == '\n';
+}
+
+static int
+no_space(unsigned char c)
+{
+	(void)c;
+	return 0; /* spaces are data */
+}
+
+static void
+on_field(void *s, size_t n, void *data)
+{
+	struct rd *d = data;
+
+	if (d->discard)
+		return;
+	if (d->nfo == d->cfo) {
+		d->cfo = d->cfo ? d->cfo * 2 : 16;
+		d->foff = xreallocarray(d->foff, d->cfo, sizeof *d->foff);
+	}
+	d->foff[d->nfo++] = d->row.len;
+	if (n)
+		buf_add(&d->row, s, n);
+	buf_addc(&d->row, '\0');
+}
+
+static void
+on_row(int c, void *data)
+{
+	struct rd *d = data;
+	(void)c;
+	if (!d->discard)
+		d->row_done = 1;
+}
+
+static void
+parser_init(struct rd *d)
+{
+	if (csv_init(&d->p, d->opts) != 0)
+		err_die("cannot start libcsv");
+	csv_set_term_func(&d->p, is_lf);
+	csv_set_space_func(&d->p, no_space);
+	csv_set_realloc_func(&d->p, limited_realloc);
+	csv_set_blk_size(&d->p, 4096);
+	csv_set_delim(&d->p, d->delim);
+}
+
+/* Forgets the record in progress and returns the parser to a fresh state. */
+static void
+parser_reset(struct rd *d)
+{
+	d->discard = 1;
+	csv_set_opts(&d->p, CSV_STRICT);	/* no error from csv_fini */
+	csv_fini(&d->p, on_field, on_row, d);
+	csv_set_opts(&d->p, d->opts);
+	d->discard = 0;
+	d->nfo = 0;
+	buf_clear(&d->row);
+	d->row_done = 0;
+	field_refused = 0;
+}
+
+/* Reads more input into the chunk; returns 0, or -1 on a read error. */
+static int
+fill(struct rd *d)
+{
+	if (d->cpos > 0) {
+		memmove(d->cbuf, d->cbuf + d->cpos, d->clen - d->cpos);
+		d->clen -= d->cpos;
+		d->cpos = 0;
+	}
+	if (d->clen == d->ccap) {
+		d->ccap *= 2;
+		d->cbuf = xrealloc(d->cbuf, d->ccap);
+	}
+	long n = io_read(d->in, d->cbuf + d->clen, d->ccap - d->clen,
+	    &d->fail_why);
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		d->in_eof = 1;
+	d->clen += (size_t)n;
+	return 0;
+}
+
+enum line_kind { LINE_OK, LINE_LAST, LINE_EOF, LINE_LONG, LINE_FAIL };
+
+/*
+ * The next physical line without its LF (and without a CR before the LF):
+ * from the pending queue first, then the input.  LINE_LAST is a final line
+ * without LF.  LINE_LONG: the line exceeds max_record; *s and *n hold its start
+ * and the rest of it has been skipped.
+ */
+static enum line_kind
+next_line(struct rd *d, const char **s, size_t *n)
+{
+	if (d->ppos < d->pending.len) {
+		char *p = d->pending.data + d->ppos;
+		char *nl = memchr(p, '\n', d->pending.len - d->ppos);
+		/* pending lines always end with LF (we append them so) */
+		*s = p;
+		*n = (size_t)(nl - p);
+		d->ppos += *n + 1;
+		if (d->ppos == d->pending.len) {
+			buf_clear(&d->pending);
+			d->ppos = 0;
+		}
+		return LINE_OK;
+	}
+	size_t scanned = 0;
+	for (;;) {
+		char *start = d->cbuf + d->cpos;
+		size_t avail = d->clen - d->cpos;
+		char *nl = memchr(start + scanned, '\n', avail - scanned);
+		if (nl) {
+			*s = start;
+			*n = (size_t)(nl - start);
+			d->cpos += *n + 1;
+			if (*n && start[*n - 1] == '\r')
+				start[--*n] = '\n';
+			return LINE_OK;
+		}
+		scanned = avail;
+		if (d->in_eof) {
+			if (avail == 0)
+				return LINE_EOF;
+			*s = start;
+			*n = avail;
+			d->cpos = d->clen;
+			if (start[*n - 1] == '\r')
+				(*n)--;
+			return LINE_LAST;
+		}
+		if (avail > d->max_record) {
+			/* Keep the start for the reject; skip to the next LF. */
+			size_t keep = avail < RAW_REJECT_CAP ? avail : RAW_REJECT_CAP;
+			buf_clear(&d->skipped);
+			buf_add(&d->skipped, start, keep);
+			d->cpos = d->clen;
+			for (;;) {
+				if (fill(d) < 0)
+					return LINE_FAIL;
+				char *q = memchr(d->cbuf, '\n', d->clen);
+				if (q) {
+					d->cpos = (size_t)(q - d->cbuf) + 1;
+					break;
+				}
+				d->cpos = d->clen;
+				if (d->in_eof)
+					break;
+			}
+			*s = buf_str(&d->skipped);
+			*n = keep;
+			return LINE_LONG;
+		}
+		if (fill(d) < 0)
+			return LINE_FAIL;
+	}
+}
+
+static void
+reasonf(struct rd *d, const char *fmt, ...)
+{
+	va_list ap;
+	char tmp[512];
+
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	buf_clear(&d->reason);
+	buf_adds(&d->reason, tmp);
+}
+
+/*
+ * Rejects the record in progress.  With replay, the lines after its first
+ * line go back to the front of the pending queue, to be read again.
+ */
+static void
+reject_record(struct rd *d, int replay)
+{
+	if (replay && d->rec_lines > 1) {
+		struct buf rest = { 0 };
+		buf_add(&rest, d->raw.data + d->raw_first,
+		    d->raw.len - d->raw_first);
+		buf_add(&rest, d->pending.data + d->ppos, d->pending.len - d->ppos);
+		buf_free(&d->pending);
+		d->pending = rest;
+		d->ppos = 0;
+		d->cur_line = d->rec_line + 1;
+	}
+	parser_reset(d);
+	d->between = 1;
+}
+
+static const char *
+column_name(struct rd *d, struct csvin *r, size_t i, char *tmp, size_t cap)
+{
+	(void)d;
+	if (i < r->ncols && r->col[i][0])
+		return r->col[i];
+	snprintf(tmp, cap, "%zu", i + 1);
+	return tmp;
+}
+
+/* Publishes the completed row in r; 0 when fine, -1 with a reason. */
+static int
+finish_row(struct rd *d, struct csvin *r, int is_header)
+{
+	if (d->nfo > d->rcap || r->f == NULL) {
+		d->rcap = d->nfo > 16 ? d->nfo : 16;
+		r->f = xreallocarray(r->f, d->rcap, sizeof *r->f);
+		r->len = xreallocarray(r->len, d->rcap, sizeof *r->len);
+	}
+	r->nf = d->nfo;
+	for (size_t i = 0; i < d->nfo; i++) {
+		size_t end = i + 1 < d->nfo ? d->foff[i + 1] : d->row.len;
+		r->f[i] = d->row.data + d->foff[i];
+		r->len[i] = end - d->foff[i] - 1;
+	}
+	r->line = d->rec_line;
+	d->nfo = 0;
+	d->row_done = 0;
+	d->between = 1;
+	for (size_t i = 0; i < r->nf; i++) {
+		size_t bad = utf8_check(r->f[i], r->len[i]);
+		if (bad < r->len[i]) {
+			char tmp[32];
+			reasonf(d, r->f[i][bad] ? "column '%s': invalid UTF-8"
+			                        : "column '%s': NUL byte",
+			    column_name(d, r, i, tmp, sizeof tmp));
+			return -1;
+		}
+	}
+	if (!is_header && !d->ragged && r->nf != r->ncols) {
+		reasonf(d, "expected %zu fields, found %zu", r->ncols, r->nf);
+		return -1;
+	}
+	return 0;
+}
+
+/* The status for a rejected record; sets the record's line. */
+static enum csvin_status
+rejected(struct rd *d, struct csvin *r, int replay)
+{
+	r->line = d->rec_line;
+	reject_record(d, replay);
+	return CSVIN_REJECT;
+}
+
+/* Reads the input to its end (or failure) after a gzip or read error. */
+static enum csvin_status
+read_failed(struct rd *d, struct csvin *r)
+{
+	d->done = 1;
+	if (d->between) {
+		r->line = d->cur_line;
+		buf_clear(&d->raw);
+	} else
+		r->line = d->rec_line;
+	reasonf(d, "%s", d->fail_why);
+	/* A damaged gzip stream is bad data; anything else is an I/O error. */
+	return io_is_gzip(d->in) ? CSVIN_REJECT : CSVIN_FAIL;
+}
+
+static enum csvin_status
+read_record(struct rd *d, struct csvin *r, int is_header)
+{
+	for (;;) {
+		const char *s;
+		size_t n;
+
+		if (d->done)
+			return CSVIN_EOF;
+		enum line_kind k = next_line(d, &s, &n);
+		if (k == LINE_FAIL)
+			return read_failed(d, r);
+		if (k == LINE_EOF) {
+			d->done = 1;
+			if (d->between)
+				return CSVIN_EOF;
+			/* Only an open quoted field leaves a record here. */
+			d->done = 0;
+			reasonf(d, "unterminated quoted field");
+			return rejected(d, r, 1);
+		}
+		long lineno = d->cur_line++;
+		if (d->at_start) {
+			d->at_start = 0;
+			if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+				s += 3;
+				n -= 3;
+			}
+		}
+		if (d->between) {
+			if (n == 0 && k == LINE_OK)
+				continue; /* empty line between records */
+			d->between = 0;
+			d->rec_line = lineno;
+			d->rec_lines = 0;
+			buf_clear(&d->raw);
+			buf_clear(&d->row);
+		}
+		d->rec_lines++;
+		if (k == LINE_LONG || d->raw.len + n + 1 > d->max_record) {
+			buf_add(&d->raw, s, n);
+			reasonf(d, "record longer than %zu bytes", d->max_record);
+			return rejected(d, r, k != LINE_LONG);
+		}
+		buf_add(&d->raw, s, n);
+		buf_addc(&d->raw, '\n');
+		if (d->rec_lines == 1)
+			d->raw_first = d->raw.len;
+		/* A complete line is fed with its LF, which s[n] holds. */
+		size_t len = k == LINE_OK ? n + 1 : n;
+		if (csv_parse(&d->p, s, len, on_field, on_row, d) < len) {
+			int e = csv_error(&d->p);
+			if (e == CSV_ENOMEM && field_refused) {
+				if (d->p.quoted && d->rec_lines > 1)
+					reasonf(d, "quoted field not closed within "
+					    "%zu bytes", d->max_field);
+				else
+					reasonf(d, "field longer than %zu bytes",
+					    d->max_field);
+			} else if (e == CSV_EPARSE)
+				reasonf(d, "malformed quoted field (stray quote "
+				    "or text after a closing quote)");
+			else
+				err_die("%s: libcsv: %s", io_name(d->in),
+				    csv_strerror(e));
+			return rejected(d, r, 1);
+		}
+		if (k == LINE_LAST &&
+		    csv_fini(&d->p, on_field, on_row, d) != 0) {
+			reasonf(d, "unterminated quoted field");
+			return rejected(d, r, 1);
+		}
+		if (d->row_done)
+			return finish_row(d, r, is_header) ? CSVIN_REJECT
+			                                  : CSVIN_ROW;
+	}
+}
+
+struct csvin *
+csvin_open(const char *path, const struct csvin_opts *opts, const char **why)
+{
+	static struct buf msg;
+	struct io_in *in = io_open(path);
+	struct csvin_opts def = { 0 };
+
+	if (!in)
+		return NULL;
+	if (!opts)
+		opts = &def;
+	struct csvin *r = xcalloc(1, sizeof *r);
+	struct rd *d = xcalloc(1, sizeof *d);
+	r->priv = d;
+	d->in = in;
+	d->delim = (unsigned char)(opts->delim ? opts->delim : ',');
+	d->max_field = opts->max_field ? opts->max_field
+	                               : CSVIN_MAX_FIELD_DEFAULT;
+	d->max_record = d->max_field > ((size_t)-1) / 32 ? d->max_field
+	                                                : d->max_field * 16;
+	field_limit = d->max_field;
+	d->ragged = opts->ragged;
+	d->opts = CSV_STRICT | CSV_STRICT_FINI;
+	parser_init(d);
+	d->ccap = CHUNK;
+	d->cbuf = xmalloc(d->ccap);
+	d->cur_line = 1;
+	d->between = 1;
+	d->at_start = 1;
+
+	enum csvin_status st = read_record(d, r, 1);
+	if (st == CSVIN_EOF) {
+		r->empty = 1;
+		return r;
+	}
+	if (st != CSVIN_ROW) {
+		buf_clear(&msg);
+		buf_printf(&msg, "%s:%ld: header: %s", io_name(in), r->line,
+		    buf_str(&d->reason));
+		*why = buf_str(&msg);
+		csvin_close(r);
+		errno = EINVAL;
+		return NULL;
+	}
+	r->ncols = r->nf;
+	r->col = xcalloc(r->ncols ? r->ncols : 1, sizeof *r->col);
+	for (size_t i = 0; i < r->ncols; i++) {
+		if (opts->no_header) {
+			char name[32];
+			snprintf(name, sizeof name, "c%zu", i + 1);
+			r->col[i] = xstrdup(name);
+		} else
+			r->col[i] = xstrdup(r->f[i]);
+	}
+	if (opts->no_header) {
+		d->first_pending = 1;
+		return r;
+	}
+	for (size_t i = 0; i < r->ncols; i++)
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(r->col[i], r->col[j]) == 0) {
+				buf_clear(&msg);
+				buf_printf(&msg, "%s:1: duplicate column '%s'",
+				    io_name(in), r->col[i]);
+				*why = buf_str(&msg);
+				csvin_close(r);
+				errno = EINVAL;
+				return NULL;
+			}
+	return r;
+}
+
+enum csvin_status
+csvin_next(struct csvin *r)
+{
+	struct rd *d = r->priv;
+
+	if (d->first_pending) {
+		d->first_pending = 0;
+		return CSVIN_ROW; /* r->f still holds the first record */
+	}
+	field_limit = d->max_field;
+	enum csvin_status st = read_record(d, r, 0);
+	r->reason = buf_str(&d->reason);
+	return st;
+}
+
+long
+csvin_col(const struct csvin *r, const char *name)
+{
+	for (size_t i = 0; i < r->ncols; i++)
+		if (strcmp(r->col[i], name) == 0)
+			return (long)i;
+	return -1;
+}
+
+const char *
+csvin_raw(const struct csvin *r, size_t *n)
+{
+	const struct rd *d = r->priv;
+	size_t len = d->raw.len;
+
+	/* raw holds each line with its LF; the last LF is not part of it */
+	if (len && d->raw.data[len - 1] == '\n')
+		len--;
+	*n = len;
+	return buf_str(&d->raw);
+}
+
+const char *
+csvin_name(const struct csvin *r)
+{
+	return io_name(((const struct rd *)r->priv)->in);
+}
+
+uint64_t
+csvin_bytes(const struct csvin *r)
+{
+	return io_raw_bytes(((const struct rd *)r->priv)->in);
+}
+
+void
+csvin_close(struct csvin *r)
+{
+	if (!r)
+		return;
+	struct rd *d = r->priv;
+	csv_free(&d->p);
+	io_close(d->in);
+	free(d->cbuf);
+	buf_free(&d->pending);
+	buf_free(&d->raw);
+	buf_free(&d->row);
+	buf_free(&d->reason);
+	buf_free(&d->skipped);
+	buf_free(&d->why);
+	free(d->foff);
+	free(d);
+	for (size_t i = 0; i < r->ncols; i++)
+		free(r->col[i]);
+	free(r->col);
+	free(r->f);
+	free(r->len);
+	free(r);
+}

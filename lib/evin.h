@@ -1,0 +1,53 @@
+/*
+ * evin: several CSV inputs read as one stream of rows over the union of
+ * their columns, matched by name.
+ *
+ * The union header is in the order of jt-events(5) (events_order): the
+ * reserved columns first in their fixed order, then the attributes in order
+ * of first appearance across the inputs.  A column an input lacks reads as
+ * the empty string.  Inputs are read one after the other, in the order
+ * given.  All inputs are opened (and their headers read) by evin_open, so
+ * the union is known before the first row.
+ */
+#ifndef JT_EVIN_H
+#define JT_EVIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "csvin.h"
+
+struct evin {
+	size_t ncols;
+	const char **col;	/* union header, owned by evin */
+
+	/* the current row (CSVIN_ROW), valid until the next evin_next */
+	const char **f;		/* ncols fields, "" where the input has none */
+	size_t *len;
+	const char *file;	/* input name for messages */
+	long line;
+
+	/* CSVIN_REJECT / CSVIN_FAIL */
+	const char *reason;
+
+	void *priv;
+};
+
+/*
+ * Opens the inputs (npaths 0 means stdin).  Dies with "prog: path: reason"
+ * when one cannot be opened or its header is malformed (status 1).  An
+ * empty input is read as no rows, with a warning unless quiet.
+ */
+struct evin *evin_open(char *const *paths, size_t npaths,
+    const struct csvin_opts *opts, int quiet);
+/* Next row, reject or end; see enum csvin_status. */
+enum csvin_status evin_next(struct evin *e);
+/* Index of a union column, or -1. */
+long evin_col(const struct evin *e, const char *name);
+/* Raw bytes of the last rejected record. */
+const char *evin_raw(const struct evin *e, size_t *n);
+/* Input bytes read so far, over all inputs (for progress). */
+uint64_t evin_bytes(const struct evin *e);
+void evin_close(struct evin *e);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * io: reading inputs and writing outputs the way every tool must.
+ *
+ * Input: a file name or "-" (stdin), gzip detected by its magic bytes and
+ * inflated with zlib in-process; a truncated or corrupt gzip stream is an
+ * error, never a short read.  Reads are buffered by the caller.
+ *
+ * Output: stdout, or with -o FILE a temporary file in FILE's folder
+ * renamed onto FILE only when io_out_close succeeds, removed otherwise (also
+ * when the program dies or is killed by SIGINT/SIGTERM/SIGHUP).  Writes are
+ * buffered; a write error dies with "prog: FILE: reason".  With SIGPIPE at
+ * its default action (err_install_signals) a closed pipe ends the program
+ * quietly.
+ */
+#ifndef JT_IO_H
+#define JT_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct io_in;
+
+/*
+ * Opens path ("-" or NULL = stdin).  Returns NULL and sets errno on failure.
+ * The name used in messages is "<stdin>" for stdin, else path (copied).
+ */
+struct io_in *io_open(const char *path);
+/*
+ * Reads up to n bytes into p.  Returns the count (0 at end of input) or -1
+ * on error with a static reason in *why ("truncated gzip input", strerror).
+ */
+long io_read(struct io_in *in, void *p, size_t n, const char **why);
+/* The name for messages ("<stdin>" or the path). */
+const char *io_name(const struct io_in *in);
+/* Nonzero when the input is gzip-compressed. */
+int io_is_gzip(const struct io_in *in);
+/* Compressed bytes consumed so far (file bytes, for progress and rates). */
+uint64_t io_raw_bytes(const struct io_in *in);
+void io_close(struct io_in *in);
+
+struct io_out;
+
+/*
+ * Opens the output: path NULL or "-" is stdout; otherwise a temporary file
+ * next to path, renamed onto it by io_out_close.  Dies on error.
+ */
+struct io_out *io_out_open(const char *path);
+/* Buffered write; dies on error. */
+void io_write(struct io_out *o, const void *p, size_t n);
+void io_putc(struct io_out *o, char c);
+void io_puts(struct io_out *o, const char *s);
+/* Flushes, checks, closes; for a file, renames the temporary onto it. */
+void io_out_close(struct io_out *o);
+/*
+ * Abandons the output: for a file the temporary is removed and the target
+ * left untouched; stdout is flushed as far as possible.
+ */
+void io_out_abort(struct io_out *o);
+
+/*
+ * Progress on stderr, only when stderr is a terminal: io_progress(rows,
+ * bytes) may be called per row; it prints at most about once a second a
+ * line "prog: N rows, N MB" overwritten in place.  io_progress_end clears it.
+ */
+void io_progress(uint64_t rows, uint64_t bytes);
+void io_progress_end(void);
+
+#endif
