@@ -21,7 +21,9 @@ OPT       = -O1 -g -fno-omit-frame-pointer \
             -fsanitize=address,undefined -fno-sanitize-recover=all
 endif
 CPPFLAGS += -Ilib -DJT_VERSION='"$(VERSION)"'
-ALL_CFLAGS = $(STD) $(OPT) $(WARN) $(CFLAGS) -MMD -MP
+ALL_CFLAGS = $(STD) $(OPT) $(WARN) $(CFLAGS)
+# Dependency files live apart from the binaries (build/dep/...).
+DEP        = -MMD -MP -MF $(BUILD)/dep/$(subst /,_,$@).d
 LDLIBS    = -lcsv -lpcre2-8 -ljansson -lz -lm
 
 LIB_SRC   = $(sort $(wildcard lib/*.c))
@@ -41,24 +43,24 @@ MANS      = $(sort $(wildcard man/*.[1-9]))
 all: $(BINS)
 
 $(BUILD)/lib/%.o: lib/%.c
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	@mkdir -p $(@D) $(BUILD)/dep
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(DEP) -c -o $@ $<
 
 $(LIBJT): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(BUILD)/bin/%: cmd/%.c $(LIBJT)
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIBJT) $(LDFLAGS) $(LDLIBS)
+	@mkdir -p $(@D) $(BUILD)/dep
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(DEP) -o $@ $< $(LIBJT) $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/unit/%: tests/unit/%.c $(LIBJT)
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIBJT) $(LDFLAGS) $(LDLIBS) -lcmocka
+	@mkdir -p $(@D) $(BUILD)/dep
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(DEP) -o $@ $< $(LIBJT) $(LDFLAGS) $(LDLIBS) -lcmocka
 
 $(BUILD)/bench/%: scripts/bench/%.c $(LIBJT)
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIBJT) $(LDFLAGS) $(LDLIBS)
+	@mkdir -p $(@D) $(BUILD)/dep
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(DEP) -o $@ $< $(LIBJT) $(LDFLAGS) $(LDLIBS)
 
 unit: $(UNIT_BINS)
 
@@ -102,4 +104,4 @@ format-check:
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJ:.o=.d) $(BINS:=.d) $(UNIT_BINS:=.d)
+-include $(wildcard $(BUILD)/dep/*.d)
