@@ -230,7 +230,7 @@ next_line(struct rd *d, const char **s, size_t *n)
 			d->cpos = d->clen;
 			if (start[*n - 1] == '\r')
 				(*n)--;
-			return LINE_LAST;
+			return *n ? LINE_LAST : LINE_EOF;
 		}
 		if (avail > d->max_record) {
 			/* Keep the start for the reject; skip to the next LF. */
@@ -358,6 +358,9 @@ read_failed(struct rd *d, struct csvin *r)
 		buf_clear(&d->raw);
 	} else
 		r->line = d->rec_line;
+	/* the partial line read before the failure is part of the reject */
+	buf_add(&d->raw, d->cbuf + d->cpos, d->clen - d->cpos);
+	d->cpos = d->clen;
 	reasonf(d, "%s", d->fail_why);
 	/* A damaged gzip stream is bad data; anything else is an I/O error. */
 	return io_is_gzip(d->in) ? CSVIN_REJECT : CSVIN_FAIL;

@@ -30,6 +30,7 @@ struct io_in {
 	int gz;
 	int eof;		/* the raw input has ended */
 	int zdone;		/* gzip: last member complete, no more input */
+	const char *zerr;	/* gzip error met after some output: next read */
 	uint64_t raw_bytes;
 	unsigned char *raw;	/* raw (compressed) bytes read ahead */
 	size_t raw_pos, raw_len;
@@ -129,9 +130,29 @@ read_plain(struct io_in *in, void *p, size_t n, const char **why)
 	return (long)r;
 }
 
+/*
+ * An error after some bytes were inflated in this call: those bytes are
+ * returned now and the error on the next call, so nothing is lost.
+ */
+static long
+gz_fail(struct io_in *in, void *p, const char *err, const char **why)
+{
+	long got = (long)((unsigned char *)in->z.next_out - (unsigned char *)p);
+	if (got > 0) {
+		in->zerr = err;
+		return got;
+	}
+	*why = err;
+	return -1;
+}
+
 static long
 read_gz(struct io_in *in, void *p, size_t n, const char **why)
 {
+	if (in->zerr) {
+		*why = in->zerr;
+		return -1;
+	}
 	if (in->zdone)
 		return 0;
 	in->z.next_out = p;
@@ -140,10 +161,8 @@ read_gz(struct io_in *in, void *p, size_t n, const char **why)
 		if (in->raw_pos == in->raw_len && !in->eof)
 			if (raw_fill(in, why) < 0)
 				return -1;
-		if (in->raw_pos == in->raw_len && in->eof) {
-			*why = "truncated gzip input";
-			return -1;
-		}
+		if (in->raw_pos == in->raw_len && in->eof)
+			return gz_fail(in, p, "truncated gzip input", why);
 		in->z.next_in = in->raw + in->raw_pos;
 		in->z.avail_in = (unsigned)(in->raw_len - in->raw_pos);
 		int rc = inflate(&in->z, Z_NO_FLUSH);
@@ -157,10 +176,9 @@ read_gz(struct io_in *in, void *p, size_t n, const char **why)
 				in->zdone = 1;
 				break;
 			}
-			if (in->raw[in->raw_pos] != 0x1f) {
-				*why = "trailing garbage after gzip data";
-				return -1;
-			}
+			if (in->raw[in->raw_pos] != 0x1f)
+				return gz_fail(in, p,
+				    "trailing garbage after gzip data", why);
 			inflateReset(&in->z);
 			if ((size_t)(in->z.next_out - (unsigned char *)p) > 0)
 				break;
@@ -168,10 +186,8 @@ read_gz(struct io_in *in, void *p, size_t n, const char **why)
 		}
 		if (rc == Z_BUF_ERROR && in->z.avail_in == 0)
 			continue; /* needs more input */
-		if (rc != Z_OK) {
-			*why = "corrupt gzip input";
-			return -1;
-		}
+		if (rc != Z_OK)
+			return gz_fail(in, p, "corrupt gzip input", why);
 	}
 	return (long)((unsigned char *)in->z.next_out - (unsigned char *)p);
 }

@@ -31,7 +31,8 @@ int jsonrow_parse(struct jsonrow *j, const char *s, size_t n, char *why,
 int jsonrow_get(struct jsonrow *j, const char *path, struct buf *out);
 /*
  * Calls fn(path, arg) for each scalar leaf of the current object, nested
- * objects flattened with dots, in document order (arrays count as leaves).
+ * objects flattened with dots, in document order (arrays count as leaves,
+ * empty objects are skipped).
  */
 void jsonrow_leaves(struct jsonrow *j, void (*fn)(const char *, void *),
     void *arg);

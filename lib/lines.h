@@ -19,7 +19,8 @@ enum lines_status {
 	LINES_OK = 0,	/* *s, *n: the line without its end, NUL-terminated */
 	LINES_EOF = 1,
 	LINES_LONG = 2,	/* longer than the limit: *s holds its start */
-	LINES_FAIL = 3	/* read error or damaged gzip: lines_error() */
+	LINES_FAIL = 3	/* read error or damaged gzip: lines_error(); *s holds
+			   the partial line read before it; EOF follows */
 };
 
 struct lines;

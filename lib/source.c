@@ -358,6 +358,7 @@ line_next(struct source *s, int discovering)
 		buf_clear(&d->raw);
 		if (ls == LINES_FAIL) {
 			const char *e = lines_error(d->lines);
+			buf_add(&d->raw, line, n);
 			/* after a damaged gzip stream nothing more can be read */
 			reject(s, "%s", e);
 			return io_is_gzip(d->in) ? CSVIN_REJECT : CSVIN_FAIL;

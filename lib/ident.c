@@ -1,0 +1,163 @@
+/*
+ * ident: identifier normalisation and the junk list (ident.h).
+ */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ident.h"
+
+/* Junk values, compared after trim and lower-case. */
+static const char *const junk[] = {
+	"", "null", "none", "nil", "nan", "n/a", "na", "-", "--", "undefined",
+	"unknown", "anonymous", "anon", "guest", "test", "invalid",
+	"[object object]", "0", "-1", "true", "false", "not set", "(not set)",
+	"test@test.com", "none@none.com", "no@email.com", "noemail@noemail.com",
+	"example@example.com", "email@example.com", "user@example.com",
+	"null@null.com", "a@a.com", "x@x.com",
+};
+
+enum ident_kind
+ident_kind(const char *column)
+{
+	if (strcmp(column, "id_email") == 0)
+		return IDENT_EMAIL;
+	if (strcmp(column, "id_phone") == 0)
+		return IDENT_PHONE;
+	return IDENT_OTHER;
+}
+
+int
+ident_is_junk(const char *s, size_t n)
+{
+	while (n && isspace((unsigned char)*s)) {
+		s++;
+		n--;
+	}
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++)
+		if (strlen(junk[i]) == n && strncasecmp(s, junk[i], n) == 0)
+			return 1;
+	/* placeholder mailboxes: noemail@..., no-reply@... */
+	if (n > 8 && (strncasecmp(s, "noemail@", 8) == 0 ||
+	                 strncasecmp(s, "no-email@", 9) == 0))
+		return 1;
+	/* all zeros with separators (000-000-0000, the zero UUID), or one
+	 * digit repeated 7+ times (1111111111) */
+	size_t digits = 0, other = 0;
+	char first = 0;
+	int same = 1;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c >= '0' && c <= '9') {
+			if (!first)
+				first = c;
+			else if (c != first)
+				same = 0;
+			digits++;
+		} else if (c == '-' || c == ' ' || c == '.' || c == '(' ||
+		           c == ')' || c == '+' || c == '/' || c == '_')
+			continue;
+		else
+			other++;
+	}
+	if (other == 0 && digits > 0 && same && (first == '0' || digits >= 7))
+		return 1;
+	return 0;
+}
+
+static void
+trimmed(const char **s, size_t *n)
+{
+	while (*n && isspace((unsigned char)**s)) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n && isspace((unsigned char)(*s)[*n - 1]))
+		(*n)--;
+}
+
+/* Digits of a phone number without its extension; sets *intl. */
+static void
+phone_digits(const char *s, size_t n, int *intl, struct buf *out)
+{
+	size_t i = 0;
+	*intl = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '('))
+		i++;
+	if (i < n && s[i] == '+')
+		*intl = 1;
+	for (; i < n; i++) {
+		char c = s[i];
+		if (c >= '0' && c <= '9')
+			buf_addc(out, c);
+		else if (c == 'x' || c == 'X' || c == '#' || c == ',' ||
+		         c == ';' || ((c == 'e' || c == 'E') && i + 1 < n &&
+		                         (s[i + 1] == 'x' || s[i + 1] == 'X')))
+			break; /* extension: x123, ext. 123, #123 */
+	}
+	if (!*intl && out->len > 2 && out->data[0] == '0' &&
+	    out->data[1] == '0') {
+		/* 00 international prefix */
+		memmove(out->data, out->data + 2, out->len - 1);
+		out->len -= 2;
+		*intl = 1;
+	}
+}
+
+int
+ident_normalise(enum ident_kind kind, const char *s, size_t n,
+    const char *country, struct buf *out)
+{
+	buf_clear(out);
+	trimmed(&s, &n);
+	if (ident_is_junk(s, n))
+		return 1;
+	switch (kind) {
+	case IDENT_EMAIL:
+		if (n > 7 && strncasecmp(s, "mailto:", 7) == 0) {
+			s += 7;
+			n -= 7;
+		}
+		for (size_t i = 0; i < n; i++)
+			buf_addc(out, (char)tolower((unsigned char)s[i]));
+		break;
+	case IDENT_PHONE: {
+		int intl;
+		phone_digits(s, n, &intl, out);
+		if (out->len < 6) {
+			buf_clear(out);
+			return 1;
+		}
+		if (!intl && country && *country) {
+			size_t cl = strlen(country);
+			int has_cc = out->len == cl + 10 &&
+			    strncmp(out->data, country, cl) == 0;
+			if (!has_cc) {
+				/* a national number: drop a trunk 0, add the code */
+				const char *d = out->data;
+				size_t dl = out->len;
+				if (dl > 1 && d[0] == '0') {
+					d++;
+					dl--;
+				}
+				struct buf t = { 0 };
+				buf_adds(&t, country);
+				buf_add(&t, d, dl);
+				buf_clear(out);
+				buf_add(out, t.data, t.len);
+				buf_free(&t);
+			}
+		}
+		if (ident_is_junk(out->data, out->len)) {
+			buf_clear(out);
+			return 1;
+		}
+		break;
+	}
+	default:
+		buf_add(out, s, n);
+	}
+	return out->len == 0;
+}
