@@ -385,6 +385,7 @@ main(int argc, char **argv)
 	if (!quiet)
 		summary(nread, nwritten, &rl, &st);
 	reject_close(&rl);
+	ingest_stats_free(&st);
 
 	for (size_t i = 0; i < npaths; i++) {
 		ingest_plan_free(in[i].plan);
