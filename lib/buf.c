@@ -11,7 +11,7 @@
 #include "err.h"
 
 void
-buf_reserve(struct buf *b, size_t n)
+buf_grow(struct buf *b, size_t n)
 {
 	if (b->len + n + 1 <= b->cap)
 		return;
@@ -23,24 +23,6 @@ buf_reserve(struct buf *b, size_t n)
 	}
 	b->data = xrealloc(b->data, cap);
 	b->cap = cap;
-}
-
-void
-buf_add(struct buf *b, const void *p, size_t n)
-{
-	buf_reserve(b, n);
-	if (n)
-		memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-void
-buf_addc(struct buf *b, char c)
-{
-	buf_reserve(b, 1);
-	b->data[b->len++] = c;
-	b->data[b->len] = '\0';
 }
 
 void

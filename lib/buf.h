@@ -9,6 +9,7 @@
 #define JT_BUF_H
 
 #include <stddef.h>
+#include <string.h>
 
 struct buf {
 	char *data;	/* contents, NUL-terminated; NULL until first growth */
@@ -16,12 +17,36 @@ struct buf {
 	size_t cap;	/* bytes allocated */
 };
 
+/* Grows the buffer (the slow path of buf_reserve). */
+void buf_grow(struct buf *b, size_t n);
+
 /* Makes room for at least n more bytes (plus the NUL). */
-void buf_reserve(struct buf *b, size_t n);
+static inline void
+buf_reserve(struct buf *b, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		buf_grow(b, n);
+}
+
 /* Appends n bytes from p. */
-void buf_add(struct buf *b, const void *p, size_t n);
+static inline void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	buf_reserve(b, n);
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
 /* Appends one byte. */
-void buf_addc(struct buf *b, char c);
+static inline void
+buf_addc(struct buf *b, char c)
+{
+	buf_reserve(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
 /* Appends a NUL-terminated string. */
 void buf_adds(struct buf *b, const char *s);
 /* Appends printf-formatted text. */

@@ -3,6 +3,7 @@
  * quoting uses a 256-entry table; the common case (no special character)
  * is a single io_write of the field.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "csvout.h"
@@ -19,12 +20,36 @@ csvout_init(struct csvout *w, struct io_out *out, char delim)
 	w->special[(unsigned char)w->delim] = 1;
 }
 
-static int
-needs_quotes(const unsigned char *tab, const char *s, size_t n)
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Nonzero when a byte of w equals the byte b (times ONES). */
+static inline uint64_t
+has_byte(uint64_t w, uint64_t b)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	for (size_t i = 0; i < n; i++)
-		if (tab[p[i]])
+	uint64_t x = w ^ b;
+	return (x - ONES) & ~x & HIGHS;
+}
+
+/*
+ * Whether s holds a byte that forces quoting: eight bytes at a time for
+ * the delimiter, '"', CR and LF, since most fields need no quotes.
+ */
+static int
+needs_quotes(const struct csvout *w, const char *s, size_t n)
+{
+	const uint64_t d = ONES * (unsigned char)w->delim, q = ONES * '"',
+	               cr = ONES * '\r', lf = ONES * '\n';
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+		memcpy(&x, s + i, 8);
+		if (has_byte(x, d) | has_byte(x, q) | has_byte(x, cr) |
+		    has_byte(x, lf))
+			return 1;
+	}
+	for (; i < n; i++)
+		if (w->special[(unsigned char)s[i]])
 			return 1;
 	return 0;
 }
@@ -35,7 +60,7 @@ csvout_field(struct csvout *w, const char *s, size_t n)
 	if (w->nfields++)
 		io_putc(w->out, w->delim);
 	w->last_empty = n == 0;
-	if (!needs_quotes(w->special, s, n)) {
+	if (!needs_quotes(w, s, n)) {
 		io_write(w->out, s, n);
 		return;
 	}

@@ -2,20 +2,28 @@
  * ident: identifier normalisation and the junk list (ident.h).
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
 #include "ident.h"
 
 /* Junk values, compared after trim and lower-case. */
-static const char *const junk[] = {
-	"", "null", "none", "nil", "nan", "n/a", "na", "-", "--", "undefined",
-	"unknown", "anonymous", "anon", "guest", "test", "invalid",
-	"[object object]", "0", "-1", "true", "false", "not set", "(not set)",
-	"test@test.com", "none@none.com", "no@email.com", "noemail@noemail.com",
-	"example@example.com", "email@example.com", "user@example.com",
-	"null@null.com", "a@a.com", "x@x.com",
+#define J(s) { s, sizeof s - 1 }
+static const struct {
+	const char *s;
+	size_t n;
+} junk[] = {
+	J(""), J("null"), J("none"), J("nil"), J("nan"), J("n/a"), J("na"),
+	J("-"), J("--"), J("undefined"), J("unknown"), J("anonymous"),
+	J("anon"), J("guest"), J("test"), J("invalid"), J("[object object]"),
+	J("0"), J("-1"), J("true"), J("false"), J("not set"), J("(not set)"),
+	J("test@test.com"), J("none@none.com"), J("no@email.com"),
+	J("noemail@noemail.com"), J("example@example.com"),
+	J("email@example.com"), J("user@example.com"), J("null@null.com"),
+	J("a@a.com"), J("x@x.com"),
 };
+#define JUNK_MAXLEN 20
 
 enum ident_kind
 ident_kind(const char *column)
@@ -36,9 +44,14 @@ ident_is_junk(const char *s, size_t n)
 	}
 	while (n && isspace((unsigned char)s[n - 1]))
 		n--;
-	for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++)
-		if (strlen(junk[i]) == n && strncasecmp(s, junk[i], n) == 0)
-			return 1;
+	static uint32_t lengths; /* bit n: some junk value has length n */
+	if (!lengths)
+		for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++)
+			lengths |= 1u << junk[i].n;
+	if (n <= JUNK_MAXLEN && (lengths >> n & 1))
+		for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++)
+			if (junk[i].n == n && strncasecmp(s, junk[i].s, n) == 0)
+				return 1;
 	/* placeholder mailboxes: noemail@..., no-reply@... */
 	if (n > 8 && (strncasecmp(s, "noemail@", 8) == 0 ||
 	                 strncasecmp(s, "no-email@", 9) == 0))
@@ -120,8 +133,13 @@ ident_normalise(enum ident_kind kind, const char *s, size_t n,
 			s += 7;
 			n -= 7;
 		}
-		for (size_t i = 0; i < n; i++)
-			buf_addc(out, (char)tolower((unsigned char)s[i]));
+		buf_reserve(out, n);
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+			out->data[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+		out->len = n;
+		out->data[n] = '\0';
 		break;
 	case IDENT_PHONE: {
 		int intl;

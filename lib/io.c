@@ -234,15 +234,6 @@ io_close(struct io_in *in)
 
 /* ---- output ---- */
 
-struct io_out {
-	int fd;
-	char *path;	/* target, NULL for stdout */
-	char *tmp;	/* temporary file next to the target */
-	int hook;
-	char *buf;
-	size_t len;
-};
-
 static void
 unlink_tmp(void *arg)
 {
@@ -255,6 +246,7 @@ io_out_open(const char *path)
 	struct io_out *o = xcalloc(1, sizeof *o);
 
 	o->buf = xmalloc(OUT_BUF);
+	o->cap = OUT_BUF;
 	o->hook = -1;
 	if (path == NULL || strcmp(path, "-") == 0) {
 		o->fd = STDOUT_FILENO;
@@ -306,8 +298,8 @@ write_all(struct io_out *o, const char *p, size_t n)
 	}
 }
 
-static void
-flush(struct io_out *o)
+void
+io_flush(struct io_out *o)
 {
 	write_all(o, o->buf, o->len);
 	o->len = 0;
@@ -321,21 +313,13 @@ io_write(struct io_out *o, const void *p, size_t n)
 		o->len += n;
 		return;
 	}
-	flush(o);
+	io_flush(o);
 	if (n >= OUT_BUF / 2)
 		write_all(o, p, n);
 	else {
 		memcpy(o->buf, p, n);
 		o->len = n;
 	}
-}
-
-void
-io_putc(struct io_out *o, char c)
-{
-	if (o->len == OUT_BUF)
-		flush(o);
-	o->buf[o->len++] = c;
 }
 
 void
@@ -356,7 +340,7 @@ out_free(struct io_out *o)
 void
 io_out_close(struct io_out *o)
 {
-	flush(o);
+	io_flush(o);
 	if (o->path == NULL) {
 		out_free(o);
 		return;
@@ -376,7 +360,7 @@ io_out_abort(struct io_out *o)
 {
 	if (o->path == NULL) {
 		/* Whatever was produced is still worth having on stdout. */
-		flush(o);
+		io_flush(o);
 		out_free(o);
 		return;
 	}

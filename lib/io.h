@@ -38,7 +38,16 @@ int io_is_gzip(const struct io_in *in);
 uint64_t io_raw_bytes(const struct io_in *in);
 void io_close(struct io_in *in);
 
-struct io_out;
+/* The fields are private to io.c; they are here for the inline io_putc. */
+struct io_out {
+	int fd;
+	char *path;	/* target, NULL for stdout */
+	char *tmp;	/* temporary file next to the target */
+	int hook;
+	char *buf;
+	size_t len;
+	size_t cap;
+};
 
 /*
  * Opens the output: path NULL or "-" is stdout; otherwise a temporary file
@@ -47,7 +56,15 @@ struct io_out;
 struct io_out *io_out_open(const char *path);
 /* Buffered write; dies on error. */
 void io_write(struct io_out *o, const void *p, size_t n);
-void io_putc(struct io_out *o, char c);
+/* Writes out the buffer (the slow path of io_putc). */
+void io_flush(struct io_out *o);
+static inline void
+io_putc(struct io_out *o, char c)
+{
+	if (o->len == o->cap)
+		io_flush(o);
+	o->buf[o->len++] = c;
+}
 void io_puts(struct io_out *o, const char *s);
 /* Flushes, checks, closes; for a file, renames the temporary onto it. */
 void io_out_close(struct io_out *o);
