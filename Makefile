@@ -37,7 +37,7 @@ BENCH_SRC = $(sort $(wildcard scripts/bench/*.c))
 BENCH_BINS = $(BENCH_SRC:scripts/bench/%.c=$(BUILD)/bench/%)
 MANS      = $(sort $(wildcard man/*.[1-9]))
 
-.PHONY: all unit deps check demo bench install uninstall clean mancheck \
+.PHONY: all unit benchbins deps check demo bench install uninstall clean mancheck \
         format format-check
 
 all: $(BINS)
@@ -64,6 +64,8 @@ $(BUILD)/bench/%: scripts/bench/%.c $(LIBJT)
 
 unit: $(UNIT_BINS)
 
+benchbins: $(BENCH_BINS)
+
 deps:
 	@scripts/deps.sh
 
@@ -71,7 +73,7 @@ deps:
 # prints TAP and ends with the line "N passed, N failed" over both passes.
 check: deps
 	@$(MAKE) --no-print-directory all unit $(BENCH_BINS)
-	@$(MAKE) --no-print-directory BUILD=$(BUILD)/san SAN=1 all unit
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/san SAN=1 all unit benchbins
 	@scripts/check.sh $(BUILD) $(BUILD)/san
 
 mancheck:

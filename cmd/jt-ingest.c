@@ -252,6 +252,13 @@ main(int argc, char **argv)
 	}
 	if (so.format == SOURCE_REGEX && !so.regex)
 		err_usage("--format regex needs --regex PATTERN");
+	if (so.regex) {
+		char msg[256];
+		struct re *re = re_compile(so.regex, 0, msg, sizeof msg);
+		if (!re)
+			err_usage("--regex: %s", msg);
+		re_free(re);
+	}
 	if (so.regex && so.format != SOURCE_REGEX) {
 		if (format_given)
 			err_usage("--regex needs --format regex");

@@ -193,18 +193,19 @@ help(const char *dir, const char *tool)
 	snprintf(name, sizeof name, "%s%s", tool ? "jt-" : "", page);
 	if (tool && !valid_tool_name(tool))
 		err_usage("unknown tool '%s'", tool);
-	if (dir) {
-		static const char *sects[] = { "1", "5", "7" };
+	/* build/bin or build/san/bin of a source tree: its man/ folder */
+	static const char *const ups[] = { "/../../man", "/../../../man" };
+	static const char *const sects[] = { "1", "5", "7" };
+	for (size_t u = 0; dir && u < 2; u++)
 		for (size_t i = 0; i < 3; i++) {
 			struct buf p = { 0 };
-			buf_printf(&p, "%s/../../man/%s.%s", dir, name, sects[i]);
+			buf_printf(&p, "%s%s/%s.%s", dir, ups[u], name, sects[i]);
 			if (access(buf_str(&p), R_OK) == 0) {
 				execlp("man", "man", "-l", buf_str(&p), (char *)NULL);
 				err_die("man: %s", strerror(errno));
 			}
 			buf_free(&p);
 		}
-	}
 	execlp("man", "man", name, (char *)NULL);
 	err_die("man: %s", strerror(errno));
 }
@@ -218,6 +219,7 @@ main(int argc, char **argv)
 	if (argc < 2) {
 		fputs(usage, stderr);
 		list_tools(stderr, dir, 0);
+		free(dir);
 		return ERR_USAGE;
 	}
 	const char *a = argv[1];
@@ -226,10 +228,12 @@ main(int argc, char **argv)
 		       "Tools:\n", usage);
 		list_tools(stdout, dir, 1);
 		printf("\nSee jt(1) and jt(7), or 'jt help TOOL'.\n");
+		free(dir);
 		return ERR_OK;
 	}
 	if (strcmp(a, "--version") == 0) {
 		printf("jt %s\n", JT_VERSION);
+		free(dir);
 		return ERR_OK;
 	}
 	if (strcmp(a, "help") == 0)
@@ -246,6 +250,8 @@ main(int argc, char **argv)
 		err_error("unknown tool '%s'", a);
 		list_tools(stderr, dir, 0);
 		fprintf(stderr, "Try 'jt --help' for more information.\n");
+		free(path);
+		free(dir);
 		return ERR_USAGE;
 	}
 	err_die("%s: %s", path, strerror(errno));

@@ -35,8 +35,10 @@ struct ingest_plan {
 	struct ocol *col;
 	size_t n;
 	long ts, channel, value, event;
-	long web[W_N];
+	long web[W_N];		/* output column, or -1 */
+	long web_src[W_N];	/* else the input column not passed, or -1 */
 	long *rule_col;		/* per rules column: output index or -1 */
+	long *rule_src;		/* else the input column, or -1 */
 	const char **rule_val;
 	size_t *rule_len;
 	long *where_col;
@@ -137,7 +139,9 @@ ingest_plan_new(const struct ingest_conf *c, char *const *src, size_t nsrc,
 	for (size_t s = 0; s < nsrc; s++) {
 		if (used[s] || find_col(p, src[s]) >= 0)
 			continue;
-		if (c->keep_given && !in_list(c->keep, c->nkeep, src[s]))
+		/* --keep chooses among attributes; reserved names always pass */
+		if (c->keep_given && events_rank(src[s]) == EVENTS_ATTR &&
+		    !in_list(c->keep, c->nkeep, src[s]))
 			continue;
 		struct ocol *o = add_col(p, src[s]);
 		o->kind = K_SRC;
@@ -170,8 +174,11 @@ ingest_plan_new(const struct ingest_conf *c, char *const *src, size_t nsrc,
 	p->channel = find_col(p, "channel");
 	p->value = find_col(p, "value");
 	p->event = find_col(p, "event");
-	for (int w = 0; w < W_N; w++)
+	/* channels read the hit's fields even when they are not output */
+	for (int w = 0; w < W_N; w++) {
 		p->web[w] = find_col(p, web_cols[w]);
+		p->web_src[w] = find_src(src, nsrc, web_cols[w]);
+	}
 	for (size_t i = 0; i < p->n; i++) {
 		struct ocol *o = &p->col[i];
 		o->is_id = events_is_id(o->name);
@@ -184,9 +191,12 @@ ingest_plan_new(const struct ingest_conf *c, char *const *src, size_t nsrc,
 		p->rule_col = xcalloc(nr ? nr : 1, sizeof *p->rule_col);
 		p->rule_val = xcalloc(nr ? nr : 1, sizeof *p->rule_val);
 		p->rule_len = xcalloc(nr ? nr : 1, sizeof *p->rule_len);
-		for (size_t i = 0; i < nr; i++)
-			p->rule_col[i] =
-			    find_col(p, channel_rules_column(c->rules, i));
+		p->rule_src = xcalloc(nr ? nr : 1, sizeof *p->rule_src);
+		for (size_t i = 0; i < nr; i++) {
+			const char *name = channel_rules_column(c->rules, i);
+			p->rule_col[i] = find_col(p, name);
+			p->rule_src[i] = find_src(src, nsrc, name);
+		}
 	}
 	p->where_col = xcalloc(c->nwhere ? c->nwhere : 1, sizeof *p->where_col);
 	for (size_t i = 0; i < c->nwhere; i++) {
@@ -288,10 +298,17 @@ set_out(struct ocol *o, const char **out, size_t *outlen, size_t i)
 	outlen[i] = o->b.len;
 }
 
+/* A web field: the output value, else the unpassed input value. */
 static const char *
-val_or_null(const char **out, const size_t *outlen, long i)
+web_field(const struct ingest_plan *p, int w, const char **out,
+    const size_t *outlen, const char *const *src, const size_t *srclen)
 {
-	return i >= 0 && outlen[i] ? out[i] : NULL;
+	long i = p->web[w], k = p->web_src[w];
+	if (i >= 0)
+		return outlen[i] ? out[i] : NULL;
+	if (k >= 0)
+		return srclen[k] ? src[k] : NULL;
+	return NULL;
 }
 
 enum ingest_result
@@ -389,21 +406,26 @@ ingest_row(struct ingest_plan *p, const char *const *src,
 		if (c->rules) {
 			size_t nr = channel_rules_ncolumns(c->rules);
 			for (size_t i = 0; i < nr; i++) {
-				long k = p->rule_col[i];
-				p->rule_val[i] = k >= 0 ? out[k] : NULL;
-				p->rule_len[i] = k >= 0 ? outlen[k] : 0;
+				long k = p->rule_col[i], sk = p->rule_src[i];
+				p->rule_val[i] = k >= 0 ? out[k]
+				               : sk >= 0 ? src[sk] : NULL;
+				p->rule_len[i] = k >= 0 ? outlen[k]
+				               : sk >= 0 ? srclen[sk] : 0;
 			}
 			ch = channel_rules_apply(c->rules, p->rule_val,
 			    p->rule_len);
 		}
 		if (!ch && c->channels_web) {
 			struct channel_hit h;
-			h.utm_source = val_or_null(out, outlen, p->web[W_SOURCE]);
-			h.utm_medium = val_or_null(out, outlen, p->web[W_MEDIUM]);
-			h.utm_campaign = val_or_null(out, outlen,
-			    p->web[W_CAMPAIGN]);
-			h.referrer = val_or_null(out, outlen, p->web[W_REFERRER]);
-			h.url = val_or_null(out, outlen, p->web[W_URL]);
+			h.utm_source = web_field(p, W_SOURCE, out, outlen, src,
+			    srclen);
+			h.utm_medium = web_field(p, W_MEDIUM, out, outlen, src,
+			    srclen);
+			h.utm_campaign = web_field(p, W_CAMPAIGN, out, outlen, src,
+			    srclen);
+			h.referrer = web_field(p, W_REFERRER, out, outlen, src,
+			    srclen);
+			h.url = web_field(p, W_URL, out, outlen, src, srclen);
 			h.site = c->site;
 			ch = channel_web(&h);
 		}
@@ -441,6 +463,7 @@ ingest_plan_free(struct ingest_plan *p)
 	free(p->rule_col);
 	free(p->rule_val);
 	free(p->rule_len);
+	free(p->rule_src);
 	free(p->where_col);
 	free(p->base);
 	free(p);

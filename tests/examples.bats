@@ -10,13 +10,14 @@ examples() {
 		/^\.Sh / { ex = ($2 == "EXAMPLES") }
 		!ex { next }
 		/^\.Bd -literal/ { lit = 1; cmd = ""; next }
-		/^\.Ed/ { if (cmd != "") print cmd; lit = 0; next }
-		/^\.Dl / && !lit { sub(/^\.Dl /, ""); print; next }
+		/^\.Ed/ { lit = 0; next }
+		/^\.Dl / && !lit { sub(/^\.Dl /, ""); if ($0 ~ /^jt/) print; next }
 		lit {
 			line = $0
 			gsub(/\\e/, "\\", line)
 			if (line ~ /\\$/) { sub(/\\$/, "", line); cmd = cmd line; next }
-			print cmd line; cmd = ""
+			line = cmd line; cmd = ""
+			if (line ~ /^jt/) print line
 		}
 	' "$1"
 }
@@ -43,4 +44,13 @@ run_examples() {
 
 @test "jt-ingest(1) EXAMPLES run" {
 	run_examples "$JT_ROOT/man/jt-ingest.1"
+}
+
+@test "jt(1) EXAMPLES run" {
+	run_examples "$JT_ROOT/man/jt.1"
+}
+
+@test "jt(7) and jt-events(5) EXAMPLES run" {
+	run_examples "$JT_ROOT/man/jt.7"
+	run_examples "$JT_ROOT/man/jt-events.5"
 }
