@@ -48,9 +48,14 @@ needs_quotes(const struct csvout *w, const char *s, size_t n)
 		    has_byte(x, lf))
 			return 1;
 	}
-	for (; i < n; i++)
-		if (w->special[(unsigned char)s[i]])
+	if (i < n) {
+		/* the tail, zero-padded: a zero byte matches none of the four */
+		uint64_t x = 0;
+		memcpy(&x, s + i, n - i);
+		if (has_byte(x, d) | has_byte(x, q) | has_byte(x, cr) |
+		    has_byte(x, lf))
 			return 1;
+	}
 	return 0;
 }
 

@@ -306,13 +306,8 @@ io_flush(struct io_out *o)
 }
 
 void
-io_write(struct io_out *o, const void *p, size_t n)
+io_write_slow(struct io_out *o, const void *p, size_t n)
 {
-	if (o->len + n <= OUT_BUF) {
-		memcpy(o->buf + o->len, p, n);
-		o->len += n;
-		return;
-	}
 	io_flush(o);
 	if (n >= OUT_BUF / 2)
 		write_all(o, p, n);

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct io_in;
 
@@ -54,8 +55,19 @@ struct io_out {
  * next to path, renamed onto it by io_out_close.  Dies on error.
  */
 struct io_out *io_out_open(const char *path);
+/* The slow path of io_write: flushes, or writes large blocks directly. */
+void io_write_slow(struct io_out *o, const void *p, size_t n);
 /* Buffered write; dies on error. */
-void io_write(struct io_out *o, const void *p, size_t n);
+static inline void
+io_write(struct io_out *o, const void *p, size_t n)
+{
+	if (o->len + n <= o->cap) {
+		memcpy(o->buf + o->len, p, n);
+		o->len += n;
+		return;
+	}
+	io_write_slow(o, p, n);
+}
 /* Writes out the buffer (the slow path of io_putc). */
 void io_flush(struct io_out *o);
 static inline void
