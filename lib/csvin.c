@@ -483,23 +483,30 @@ read_record(struct rd *d, struct csvin *r, int is_header)
 			reasonf(d, "record longer than %zu bytes", d->max_record);
 			return rejected(d, r, k != LINE_LONG);
 		}
+		/*
+		 * Fast path: most records fit on one line (split_line); their
+		 * raw text is copied only when they are rejected.  libcsv
+		 * reads the rest.
+		 */
+		int split = d->rec_lines == 1 ? split_line(d, s, n) : 1;
+		if (split <= 0) {
+			int bad = split < 0;
+			if (bad)
+				reasonf(d, "field longer than %zu bytes",
+				    d->max_field);
+			else
+				bad = finish_row(d, r, is_header,
+				    utf8_check(s, n) == n);
+			if (!bad)
+				return CSVIN_ROW;
+			buf_add(&d->raw, s, n);
+			buf_addc(&d->raw, '\n');
+			return split < 0 ? rejected(d, r, 0) : CSVIN_REJECT;
+		}
 		buf_add(&d->raw, s, n);
 		buf_addc(&d->raw, '\n');
 		if (d->rec_lines == 1)
 			d->raw_first = d->raw.len;
-		/*
-		 * Fast path: most records fit on one line (split_line);
-		 * libcsv reads the rest.
-		 */
-		int split = d->rec_lines == 1 ? split_line(d, s, n) : 1;
-		if (split < 0) {
-			reasonf(d, "field longer than %zu bytes", d->max_field);
-			return rejected(d, r, 0);
-		}
-		if (split == 0)
-			return finish_row(d, r, is_header,
-			           utf8_check(s, n) == n) ? CSVIN_REJECT
-			                                  : CSVIN_ROW;
 		/* A complete line is fed with its LF, which s[n] holds. */
 		size_t len = k == LINE_OK ? n + 1 : n;
 		if (csv_parse(&d->p, s, len, on_field, on_row, d) < len) {
