@@ -61,6 +61,8 @@ struct rd {
 	long rec_line;
 	long rec_lines;		/* physical lines in it so far */
 	struct buf raw;
+	const char *line_raw;	/* else: a one-line record's raw text */
+	size_t line_raw_len;
 	size_t raw_first;	/* bytes of raw up to and including line 1's LF */
 	int raw_overflow;
 
@@ -497,8 +499,12 @@ read_record(struct rd *d, struct csvin *r, int is_header)
 			else
 				bad = finish_row(d, r, is_header,
 				    utf8_check(s, n) == n);
-			if (!bad)
+			if (!bad) {
+				/* its raw text is the line, in the chunk */
+				d->line_raw = s;
+				d->line_raw_len = n;
 				return CSVIN_ROW;
+			}
 			buf_add(&d->raw, s, n);
 			buf_addc(&d->raw, '\n');
 			return split < 0 ? rejected(d, r, 0) : CSVIN_REJECT;
@@ -619,6 +625,7 @@ csvin_next(struct csvin *r)
 		return CSVIN_ROW; /* r->f still holds the first record */
 	}
 	field_limit = d->max_field;
+	d->line_raw = NULL;
 	enum csvin_status st = read_record(d, r, 0);
 	r->reason = buf_str(&d->reason);
 	return st;
@@ -639,6 +646,10 @@ csvin_raw(const struct csvin *r, size_t *n)
 	const struct rd *d = r->priv;
 	size_t len = d->raw.len;
 
+	if (d->line_raw) {
+		*n = d->line_raw_len;
+		return d->line_raw;
+	}
 	/* raw holds each line with its LF; the last LF is not part of it */
 	if (len && d->raw.data[len - 1] == '\n')
 		len--;

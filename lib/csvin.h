@@ -73,7 +73,10 @@ struct csvin *csvin_open(const char *path, const struct csvin_opts *opts,
 enum csvin_status csvin_next(struct csvin *r);
 /* Index of column name, or -1. */
 long csvin_col(const struct csvin *r, const char *name);
-/* Raw bytes of the last rejected record (lines joined by LF). */
+/*
+ * Raw bytes of the last record read, rejected or not (lines joined by LF),
+ * valid until the next csvin_next.
+ */
 const char *csvin_raw(const struct csvin *r, size_t *n);
 /* The input's name for messages ("<stdin>" or the path). */
 const char *csvin_name(const struct csvin *r);
