@@ -88,7 +88,7 @@ static const struct cli_tool tool = {
 struct input {
 	struct source *src;
 	struct ingest_plan *plan;
-	long *to_union;		/* plan column -> union column */
+	long *from_plan;	/* union column -> plan column, or -1 */
 };
 
 /* Paths a jsonl input must read: --map sources and --keep names. */
@@ -311,12 +311,15 @@ main(int argc, char **argv)
 	events_order(names, nnames);
 	for (size_t i = 0; i < npaths; i++) {
 		size_t np = ingest_plan_ncols(in[i].plan);
-		in[i].to_union = xcalloc(np ? np : 1, sizeof *in[i].to_union);
-		for (size_t j = 0; j < np; j++)
-			for (size_t u = 0; u < nnames; u++)
+		in[i].from_plan = xcalloc(nnames ? nnames : 1,
+		    sizeof *in[i].from_plan);
+		for (size_t u = 0; u < nnames; u++) {
+			in[i].from_plan[u] = -1;
+			for (size_t j = 0; j < np; j++)
 				if (strcmp(names[u], ingest_plan_col(in[i].plan,
 				                         j)) == 0)
-					in[i].to_union[j] = (long)u;
+					in[i].from_plan[u] = (long)j;
+		}
 	}
 
 	struct reject_log rl;
@@ -329,8 +332,6 @@ main(int argc, char **argv)
 	csvout_end(&w);
 
 	struct ingest_stats st = { 0 };
-	const char **ov = xcalloc(nnames + 1, sizeof *ov);
-	size_t *ol = xcalloc(nnames + 1, sizeof *ol);
 	const char **pv = NULL;
 	size_t *pl = NULL;
 	uint64_t nread = 0, nwritten = 0, bytes_done = 0;
@@ -369,15 +370,12 @@ main(int argc, char **argv)
 			if (r == INGEST_FILTERED)
 				continue;
 			for (size_t u = 0; u < nnames; u++) {
-				ov[u] = "";
-				ol[u] = 0;
+				long j = in[i].from_plan[u];
+				if (j >= 0)
+					csvout_field(&w, pv[j], pl[j]);
+				else
+					csvout_field(&w, "", 0);
 			}
-			for (size_t j = 0; j < np; j++) {
-				ov[in[i].to_union[j]] = pv[j];
-				ol[in[i].to_union[j]] = pl[j];
-			}
-			for (size_t u = 0; u < nnames; u++)
-				csvout_field(&w, ov[u], ol[u]);
 			csvout_end(&w);
 			nwritten++;
 			io_progress(nread, bytes_done + source_bytes(s));
@@ -397,12 +395,10 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < npaths; i++) {
 		ingest_plan_free(in[i].plan);
 		source_close(in[i].src);
-		free(in[i].to_union);
+		free(in[i].from_plan);
 	}
 	free(in);
 	free(names);
-	free(ov);
-	free(ol);
 	free(pv);
 	free(pl);
 	free(so.paths);

@@ -8,6 +8,9 @@
 
 #include "csvout.h"
 
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
 void
 csvout_init(struct csvout *w, struct io_out *out, char delim)
 {
@@ -18,10 +21,13 @@ csvout_init(struct csvout *w, struct io_out *out, char delim)
 	memset(w->special, 0, sizeof w->special);
 	w->special['"'] = w->special['\n'] = w->special['\r'] = 1;
 	w->special[(unsigned char)w->delim] = 1;
+	/* a bound above the four special bytes, for a quick word test; the
+	 * test is exact only for bounds up to 128 */
+	unsigned char top = (unsigned char)w->delim > '"' ? (unsigned char)w->delim
+	                                                   : '"';
+	w->below = top < 128 ? ONES * (uint64_t)(top + 1) : ONES * 128;
 }
 
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
 
 /* Nonzero when a byte of w equals the byte b (times ONES). */
 static inline uint64_t
@@ -44,18 +50,16 @@ needs_quotes(const struct csvout *w, const char *s, size_t n)
 	for (; i + 8 <= n; i += 8) {
 		uint64_t x;
 		memcpy(&x, s + i, 8);
+		/* all four are below w->below: most words have no such byte */
+		if (!((x - w->below) & ~x & HIGHS))
+			continue;
 		if (has_byte(x, d) | has_byte(x, q) | has_byte(x, cr) |
 		    has_byte(x, lf))
 			return 1;
 	}
-	if (i < n) {
-		/* the tail, zero-padded: a zero byte matches none of the four */
-		uint64_t x = 0;
-		memcpy(&x, s + i, n - i);
-		if (has_byte(x, d) | has_byte(x, q) | has_byte(x, cr) |
-		    has_byte(x, lf))
+	for (; i < n; i++)
+		if (w->special[(unsigned char)s[i]])
 			return 1;
-	}
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #define JT_CSVOUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "io.h"
 
@@ -18,6 +19,7 @@ struct csvout {
 	size_t nfields;		/* fields written on this row */
 	int last_empty;		/* the last field written was empty */
 	unsigned char special[256]; /* bytes that force quoting */
+	uint64_t below;		/* eight copies of a bound above them all */
 };
 
 /* Starts writing rows to out with delimiter delim (0 means ','). */

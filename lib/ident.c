@@ -53,7 +53,8 @@ ident_is_junk(const char *s, size_t n)
 			if (junk[i].n == n && strncasecmp(s, junk[i].s, n) == 0)
 				return 1;
 	/* placeholder mailboxes: noemail@..., no-reply@... */
-	if (n > 8 && (strncasecmp(s, "noemail@", 8) == 0 ||
+	if (n > 8 && (s[0] | 0x20) == 'n' &&
+	    (strncasecmp(s, "noemail@", 8) == 0 ||
 	                 strncasecmp(s, "no-email@", 9) == 0))
 		return 1;
 	/* all zeros with separators (000-000-0000, the zero UUID), or one
@@ -72,8 +73,10 @@ ident_is_junk(const char *s, size_t n)
 		} else if (c == '-' || c == ' ' || c == '.' || c == '(' ||
 		           c == ')' || c == '+' || c == '/' || c == '_')
 			continue;
-		else
+		else {
 			other++;
+			break; /* not a number: the rule cannot apply */
+		}
 	}
 	if (other == 0 && digits > 0 && same && (first == '0' || digits >= 7))
 		return 1;

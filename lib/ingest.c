@@ -43,6 +43,10 @@ struct ingest_plan {
 	size_t *rule_len;
 	long *where_col;
 	char *base;
+	size_t *ids;		/* the id_* output columns */
+	size_t nids;
+	struct buf fixed_channel; /* a --set channel, snake-cased once */
+	int channel_fixed;
 };
 
 static long
@@ -179,12 +183,25 @@ ingest_plan_new(const struct ingest_conf *c, char *const *src, size_t nsrc,
 		p->web[w] = find_col(p, web_cols[w]);
 		p->web_src[w] = find_src(src, nsrc, web_cols[w]);
 	}
+	p->ids = xcalloc(p->n ? p->n : 1, sizeof *p->ids);
 	for (size_t i = 0; i < p->n; i++) {
 		struct ocol *o = &p->col[i];
 		o->is_id = events_is_id(o->name);
 		o->idk = ident_kind(o->name);
+		if (o->is_id)
+			p->ids[p->nids++] = i;
 		if (!o->src_name)
 			o->src_name = o->name;
+	}
+	if (p->channel >= 0 && p->col[p->channel].kind == K_SET &&
+	    !c->rules && !c->channels_web) {
+		/* a constant channel: snake-case it once, not per row */
+		const char *v = p->col[p->channel].cval;
+		size_t n = strlen(v);
+		buf_reserve(&p->fixed_channel, n + 1);
+		p->fixed_channel.len = channel_snake(v, n,
+		    p->fixed_channel.data, n + 1);
+		p->channel_fixed = 1;
 	}
 	if (c->rules) {
 		size_t nr = channel_rules_ncolumns(c->rules);
@@ -363,10 +380,9 @@ ingest_row(struct ingest_plan *p, const char *const *src,
 	}
 
 	/* identifiers */
-	for (size_t i = 0; i < p->n; i++) {
+	for (size_t k = 0; k < p->nids; k++) {
+		size_t i = p->ids[k];
 		struct ocol *o = &p->col[i];
-		if (!o->is_id)
-			continue;
 		const char *s = out[i];
 		size_t n = outlen[i];
 		trim(&s, &n);
@@ -400,7 +416,10 @@ ingest_row(struct ingest_plan *p, const char *const *src,
 	}
 
 	/* channel: user rules, else the web grouping, else as given */
-	if (p->channel >= 0) {
+	if (p->channel_fixed) {
+		out[p->channel] = buf_str(&p->fixed_channel);
+		outlen[p->channel] = p->fixed_channel.len;
+	} else if (p->channel >= 0) {
 		struct ocol *o = &p->col[p->channel];
 		const char *ch = NULL;
 		if (c->rules) {
@@ -466,6 +485,8 @@ ingest_plan_free(struct ingest_plan *p)
 	free(p->rule_src);
 	free(p->where_col);
 	free(p->base);
+	free(p->ids);
+	buf_free(&p->fixed_channel);
 	free(p);
 }
 
