@@ -61,8 +61,9 @@ struct rd {
 	long rec_line;
 	long rec_lines;		/* physical lines in it so far */
 	struct buf raw;
-	const char *line_raw;	/* else: a one-line record's raw text */
+	char *line_raw;		/* else: a one-line record's raw text */
 	size_t line_raw_len;
+	int line_raw_cut;	/* its delimiters were cut to NULs */
 	size_t raw_first;	/* bytes of raw up to and including line 1's LF */
 	int raw_overflow;
 
@@ -174,7 +175,7 @@ fill(struct rd *d)
 	}
 	if (d->clen == d->ccap) {
 		d->ccap *= 2;
-		d->cbuf = xrealloc(d->cbuf, d->ccap);
+		d->cbuf = xrealloc(d->cbuf, d->ccap + 1);
 	}
 	long n = io_read(d->in, d->cbuf + d->clen, d->ccap - d->clen,
 	    &d->fail_why);
@@ -305,75 +306,91 @@ column_name(struct rd *d, struct csvin *r, size_t i, char *tmp, size_t cap)
 	return tmp;
 }
 
-static void
-add_field_start(struct rd *d)
-{
-	if (d->nfo == d->cfo) {
-		d->cfo = d->cfo ? d->cfo * 2 : 16;
-		d->foff = xreallocarray(d->foff, d->cfo, sizeof *d->foff);
-	}
-	d->foff[d->nfo++] = d->row.len;
-}
-
 /*
- * Splits a record that fits on one line, the common case, without libcsv:
- * memchr finds delimiters and quotes, so the cost per byte is a fraction of
- * libcsv's per-byte state machine.  It follows libcsv's strict rules; when
- * it meets anything else (a quote inside an unquoted field, text after a
- * closing quote, a quoted field still open at the end of the line) it
- * returns 1 and the line goes to libcsv, which reads multi-line records
- * and words the errors.  Returns 0 with the row complete, -1 when a field
- * is longer than max_field.
+ * The fast path: a record on one line, valid UTF-8, is cut in place: each
+ * field is ended by a NUL where its delimiter was (s[n], the LF or the
+ * chunk's slack byte, ends the last), quoted fields are unquoted in place
+ * (the text only moves left), and r->f points into the line: no copy.  It
+ * follows libcsv's strict rules; on anything else (a quote inside an
+ * unquoted field, text after a closing quote, a quoted field still open at
+ * the end of the line) it returns 1, having changed the line, and the
+ * caller restores it and gives it to libcsv, which reads multi-line
+ * records and words the errors.  Returns -1 when a field is longer than
+ * max_field, 0 when the row is complete.
  */
 static int
-split_line(struct rd *d, const char *s, size_t n)
+cut_line(struct rd *d, struct csvin *r, char *s, size_t n)
 {
-	const char *end = s + n;
+	char *end = s + n;
+	size_t nf = 0;
 
-	buf_clear(&d->row);
-	d->nfo = 0;
-	buf_reserve(&d->row, n + 64);
 	for (;;) {
-		add_field_start(d);
+		char *start = s, *fe;
 		if (s < end && *s == '"') {
-			s++;
+			char *w = s, *p = s + 1;
 			for (;;) {
-				const char *q = memchr(s, '"', (size_t)(end - s));
+				char *q = memchr(p, '"', (size_t)(end - p));
 				if (!q)
-					goto fallback; /* continues on next line */
-				buf_add(&d->row, s, (size_t)(q - s));
+					return 1; /* continues on the next line */
+				memmove(w, p, (size_t)(q - p));
+				w += q - p;
 				if (q + 1 < end && q[1] == '"') {
-					buf_addc(&d->row, '"');
-					s = q + 2;
+					*w++ = '"';
+					p = q + 2;
 					continue;
 				}
-				s = q + 1;
+				p = q + 1;
 				break;
 			}
-			if (s < end && (unsigned char)*s != d->delim)
-				goto fallback; /* text after the closing quote */
+			if (p < end && (unsigned char)*p != d->delim)
+				return 1; /* text after the closing quote */
+			fe = w;
+			s = p;
 		} else {
-			const char *e = memchr(s, d->delim, (size_t)(end - s));
-			const char *fe = e ? e : end;
+			char *e = memchr(s, d->delim, (size_t)(end - s));
+			fe = e ? e : end;
 			if (memchr(s, '"', (size_t)(fe - s)))
-				goto fallback; /* a quote inside a plain field */
-			buf_add(&d->row, s, (size_t)(fe - s));
+				return 1; /* a quote inside a plain field */
 			s = fe;
 		}
-		size_t flen = d->row.len - d->foff[d->nfo - 1];
-		if (flen > d->max_field)
+		if ((size_t)(fe - start) > d->max_field)
 			return -1;
-		buf_addc(&d->row, '\0');
-		if (s == end)
+		if (nf == d->rcap || r->f == NULL) {
+			d->rcap = d->rcap ? d->rcap * 2 : 16;
+			r->f = xreallocarray(r->f, d->rcap, sizeof *r->f);
+			r->len = xreallocarray(r->len, d->rcap, sizeof *r->len);
+		}
+		r->f[nf] = start;
+		r->len[nf++] = (size_t)(fe - start);
+		int last = s == end;
+		*fe = '\0';
+		if (last)
 			break;
 		s++; /* the delimiter */
 	}
-	d->row_done = 1;
+	r->nf = nf;
 	return 0;
-fallback:
-	buf_clear(&d->row);
-	d->nfo = 0;
-	return 1;
+}
+
+/* The raw text of a cut line, its NULs turned back into delimiters. */
+static void
+uncut_raw(struct rd *d, const char *s, size_t n)
+{
+	buf_clear(&d->raw);
+	buf_add(&d->raw, s, n);
+	for (size_t i = 0; i < n; i++)
+		if (d->raw.data[i] == '\0')
+			d->raw.data[i] = (char)d->delim;
+	buf_addc(&d->raw, '\n');
+}
+
+/* Notes that the raw text is the cut line s, to restore on demand. */
+static void
+uncut_raw_later(struct rd *d, const char *s, size_t n)
+{
+	d->line_raw = (char *)s;
+	d->line_raw_len = n;
+	d->line_raw_cut = 1;
 }
 
 /* Publishes the completed row in r; 0 when fine, -1 with a reason. */
@@ -486,28 +503,41 @@ read_record(struct rd *d, struct csvin *r, int is_header)
 			return rejected(d, r, k != LINE_LONG);
 		}
 		/*
-		 * Fast path: most records fit on one line (split_line); their
-		 * raw text is copied only when they are rejected.  libcsv
-		 * reads the rest.
+		 * Fast path (cut_line).  A line with quotes is changed by the
+		 * cut, so its raw text is kept first; a quote-free one can be
+		 * restored from the cut line, and is copied only on demand.
 		 */
-		int split = d->rec_lines == 1 ? split_line(d, s, n) : 1;
-		if (split <= 0) {
-			int bad = split < 0;
-			if (bad)
+		int quoted = 0, cut = 1;
+		if (d->rec_lines == 1 && utf8_check(s, n) == n) {
+			quoted = memchr(s, '"', n) != NULL;
+			if (quoted) {
+				buf_clear(&d->raw);
+				buf_add(&d->raw, s, n);
+				buf_addc(&d->raw, '\n');
+			}
+			cut = cut_line(d, r, (char *)s, n);
+		}
+		if (cut <= 0) {
+			r->line = d->rec_line;
+			d->between = 1;
+			if (!quoted)
+				uncut_raw_later(d, s, n);
+			if (cut < 0) {
 				reasonf(d, "field longer than %zu bytes",
 				    d->max_field);
-			else
-				bad = finish_row(d, r, is_header,
-				    utf8_check(s, n) == n);
-			if (!bad) {
-				/* its raw text is the line, in the chunk */
-				d->line_raw = s;
-				d->line_raw_len = n;
-				return CSVIN_ROW;
+				return rejected(d, r, 0);
 			}
-			buf_add(&d->raw, s, n);
-			buf_addc(&d->raw, '\n');
-			return split < 0 ? rejected(d, r, 0) : CSVIN_REJECT;
+			if (!is_header && !d->ragged && r->nf != r->ncols) {
+				reasonf(d, "expected %zu fields, found %zu",
+				    r->ncols, r->nf);
+				return CSVIN_REJECT;
+			}
+			return CSVIN_ROW;
+		}
+		if (quoted) {
+			/* undo the partial cut: libcsv reads the original */
+			memcpy((char *)s, d->raw.data, n);
+			buf_clear(&d->raw);
 		}
 		buf_add(&d->raw, s, n);
 		buf_addc(&d->raw, '\n');
@@ -568,7 +598,8 @@ csvin_open(const char *path, const struct csvin_opts *opts, const char **why)
 	d->opts = CSV_STRICT | CSV_STRICT_FINI;
 	parser_init(d);
 	d->ccap = CHUNK;
-	d->cbuf = xmalloc(d->ccap);
+	/* one byte of slack: a last line without LF is cut in place too */
+	d->cbuf = xmalloc(d->ccap + 1);
 	d->cur_line = 1;
 	d->between = 1;
 	d->at_start = 1;
@@ -643,13 +674,18 @@ csvin_col(const struct csvin *r, const char *name)
 const char *
 csvin_raw(const struct csvin *r, size_t *n)
 {
-	const struct rd *d = r->priv;
-	size_t len = d->raw.len;
+	struct rd *d = r->priv;
+	size_t len;
 
+	if (d->line_raw && d->line_raw_cut) {
+		uncut_raw(d, d->line_raw, d->line_raw_len);
+		d->line_raw = NULL;
+	}
 	if (d->line_raw) {
 		*n = d->line_raw_len;
 		return d->line_raw;
 	}
+	len = d->raw.len;
 	/* raw holds each line with its LF; the last LF is not part of it */
 	if (len && d->raw.data[len - 1] == '\n')
 		len--;

@@ -1,7 +1,5 @@
 /*
- * csvout: minimal-quoting CSV writer.  The scan for characters that need
- * quoting uses a 256-entry table; the common case (no special character)
- * is a single io_write of the field.
+ * csvout: minimal-quoting CSV writer, straight into the io_out buffer.
  */
 #include <stdint.h>
 #include <string.h>
@@ -37,42 +35,10 @@ has_byte(uint64_t w, uint64_t b)
 	return (x - ONES) & ~x & HIGHS;
 }
 
-/*
- * Whether s holds a byte that forces quoting: eight bytes at a time for
- * the delimiter, '"', CR and LF, since most fields need no quotes.
- */
-static int
-needs_quotes(const struct csvout *w, const char *s, size_t n)
+/* Writes s[0..n) quoted, quotes doubled. */
+static void
+write_quoted(struct csvout *w, const char *s, size_t n)
 {
-	const uint64_t d = ONES * (unsigned char)w->delim, q = ONES * '"',
-	               cr = ONES * '\r', lf = ONES * '\n';
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x;
-		memcpy(&x, s + i, 8);
-		/* all four are below w->below: most words have no such byte */
-		if (!((x - w->below) & ~x & HIGHS))
-			continue;
-		if (has_byte(x, d) | has_byte(x, q) | has_byte(x, cr) |
-		    has_byte(x, lf))
-			return 1;
-	}
-	for (; i < n; i++)
-		if (w->special[(unsigned char)s[i]])
-			return 1;
-	return 0;
-}
-
-void
-csvout_field(struct csvout *w, const char *s, size_t n)
-{
-	if (w->nfields++)
-		io_putc(w->out, w->delim);
-	w->last_empty = n == 0;
-	if (!needs_quotes(w, s, n)) {
-		io_write(w->out, s, n);
-		return;
-	}
 	io_putc(w->out, '"');
 	const char *q;
 	while ((q = memchr(s, '"', n)) != NULL) {
@@ -84,6 +50,62 @@ csvout_field(struct csvout *w, const char *s, size_t n)
 	}
 	io_write(w->out, s, n);
 	io_putc(w->out, '"');
+}
+
+/*
+ * The field is copied into the output buffer eight bytes at a time while
+ * it is checked for the bytes that force quoting (the delimiter, '"', CR,
+ * LF): one pass, no call, for the common field that needs no quotes.  When
+ * one is found the copy is dropped and the field is written quoted.
+ */
+void
+csvout_field(struct csvout *w, const char *s, size_t n)
+{
+	struct io_out *o = w->out;
+	const uint64_t d = ONES * (unsigned char)w->delim, q = ONES * '"',
+	               cr = ONES * '\r', lf = ONES * '\n';
+
+	if (o->cap - o->len < n + 1) {
+		io_flush(o);
+		if (o->cap < n + 1) {
+			/* a field larger than the buffer: the plain way */
+			if (w->nfields++)
+				io_putc(o, w->delim);
+			w->last_empty = n == 0;
+			if (memchr(s, '"', n) || memchr(s, '\n', n) ||
+			    memchr(s, '\r', n) || memchr(s, w->delim, n))
+				write_quoted(w, s, n);
+			else
+				io_write(o, s, n);
+			return;
+		}
+	}
+	char *dst = o->buf + o->len;
+	if (w->nfields++)
+		*dst++ = w->delim;
+	w->last_empty = n == 0;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+		memcpy(&x, s + i, 8);
+		/* all four are below w->below: most words have none */
+		if (((x - w->below) & ~x & HIGHS) &&
+		    (has_byte(x, d) | has_byte(x, q) | has_byte(x, cr) |
+		        has_byte(x, lf)))
+			goto quote;
+		memcpy(dst + i, &x, 8);
+	}
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (w->special[c])
+			goto quote;
+		dst[i] = (char)c;
+	}
+	o->len = (size_t)(dst - o->buf) + n;
+	return;
+quote:
+	o->len = (size_t)(dst - o->buf); /* keep the delimiter */
+	write_quoted(w, s, n);
 }
 
 void
