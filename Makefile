@@ -24,7 +24,7 @@ CPPFLAGS += -Ilib -DJT_VERSION='"$(VERSION)"'
 ALL_CFLAGS = $(STD) $(OPT) $(WARN) $(CFLAGS)
 # Dependency files live apart from the binaries (build/dep/...).
 DEP        = -MMD -MP -MF $(BUILD)/dep/$(subst /,_,$@).d
-LDLIBS    = -lcsv -lpcre2-8 -ljansson -lz -lm
+LDLIBS    = -lcsv -lpcre2-8 -lz -lm
 
 LIB_SRC   = $(sort $(wildcard lib/*.c))
 LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -56,7 +56,7 @@ $(BUILD)/bin/%: cmd/%.c $(LIBJT)
 
 $(BUILD)/unit/%: tests/unit/%.c $(LIBJT)
 	@mkdir -p $(@D) $(BUILD)/dep
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(DEP) -o $@ $< $(LIBJT) $(LDFLAGS) $(LDLIBS) -lcmocka
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(DEP) -o $@ $< $(LIBJT) $(LDFLAGS) $(LDLIBS) -lcmocka -ljansson
 
 $(BUILD)/bench/%: scripts/bench/%.c $(LIBJT)
 	@mkdir -p $(@D) $(BUILD)/dep

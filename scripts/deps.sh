@@ -24,6 +24,7 @@ probe_cmd make make
 probe_lib libcsv-dev '#include <csv.h>' -lcsv
 probe_lib zlib1g-dev '#include <zlib.h>' -lz
 probe_lib libpcre2-dev '#define PCRE2_CODE_UNIT_WIDTH 8\n#include <pcre2.h>' -lpcre2-8
+# jansson: the reference the JSON scanner is tested against (tests only)
 probe_lib libjansson-dev '#include <jansson.h>' -ljansson
 probe_lib libcmocka-dev '#include <stdarg.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <setjmp.h>\n#include <cmocka.h>' -lcmocka
 probe_cmd bats bats
