@@ -146,7 +146,7 @@ summary(uint64_t read, uint64_t written, const struct reject_log *rl,
 		buf_printf(&b, "%s%llu junk %s", i ? ", " : "; ",
 		    (unsigned long long)st->id[i].junk, st->id[i].col);
 	if (st->no_id)
-		buf_printf(&b, "; %llu rows without identifier",
+		buf_printf(&b, "; rows without identifier: %llu",
 		    (unsigned long long)st->no_id);
 	fprintf(stderr, "%s: %s\n", err_prog(), buf_str(&b));
 	buf_free(&b);

@@ -83,7 +83,7 @@ WEBMAP=(--map ts=timestamp,id_cookie=anonymous_id,id_user=user_id,event=event
 		--tz America/New_York --phone-country 1 --rejects rej.csv -o out.csv "$TD/ingest/calls.csv"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"jt-ingest: "*"calls.csv:7: column 'Start (local)': invalid time '13/45/2026 25:00'"* ]]
-	[[ "$output" == *"1 junk id_phone; 1 rows without identifier"* ]]
+	[[ "$output" == *"1 junk id_phone; rows without identifier: 1"* ]]
 	[[ "$(sed -n 2p rej.csv)" == *"calls.csv,7,column 'Start (local)': invalid time '13/45/2026 25:00',9006;13/45/2026 25:00;555 010 9999;A09;resolved;40" ]]
 	[ "$(wc -l <out.csv)" -eq 7 ]
 }
@@ -101,7 +101,7 @@ WEBMAP=(--map ts=timestamp,id_cookie=anonymous_id,id_user=user_id,event=event
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"2026-03-10T11:05:30.000Z,,,store,purchase,12.00,pos,R-2,Berlin-Mitte"* ]]
 	[[ "$output" == *"pos.csv:6: column 'total': invalid number 'abc'"* ]]
-	[[ "$output" == *"1 junk id_loyalty; 2 rows without identifier"* ]]
+	[[ "$output" == *"1 junk id_loyalty; rows without identifier: 2"* ]]
 }
 
 @test "tsv, --where, --keep, --source, --set precedence" {
