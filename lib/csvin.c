@@ -1,11 +1,13 @@
 /*
- * csvin: libcsv fed one physical line at a time.
+ * csvin: CSV records read line by line, with libcsv for the hard cases.
  *
- * Why per line: libcsv reports neither positions nor line numbers.  Feeding
- * it line by line (found with memchr) costs nothing measurable and lets us
- * know the physical line each record starts on, keep the raw bytes of the
- * record for --rejects, and recover from errors by re-reading the lines
- * after a bad record's first line (the "pending" queue).
+ * Why per line: libcsv reports neither positions nor line numbers.  Reading
+ * line by line (found with memchr) lets us know the physical line each
+ * record starts on, keep the raw bytes of the record for --rejects, and
+ * recover from errors by re-reading the lines after a bad record's first
+ * line (the "pending" queue).  Most records fit on one line: those are cut
+ * in place by cut_line, several times faster than libcsv's state machine;
+ * libcsv reads records that span lines and words the errors.
  *
  * Invariants:
  *   - libcsv's terminator function accepts only LF and every line fed ends
@@ -46,7 +48,6 @@ struct rd {
 	size_t ccap, cpos, clen;
 	int in_eof;
 	const char *fail_why;	/* a read error, reported once */
-	int failed;
 
 	/* lines to read again after an error */
 	struct buf pending;
@@ -65,7 +66,6 @@ struct rd {
 	size_t line_raw_len;
 	int line_raw_cut;	/* its delimiters were cut to NULs */
 	size_t raw_first;	/* bytes of raw up to and including line 1's LF */
-	int raw_overflow;
 
 	/* fields of the record */
 	struct buf row;
@@ -74,14 +74,12 @@ struct rd {
 	size_t rcap;		/* room in the csvin's f and len arrays */
 	int row_done;
 	int discard;		/* callbacks ignored while resetting */
-	int hook_refused;	/* our realloc hook refused a field */
 
 	/* a headerless input's first record, returned by the first next() */
 	int first_pending;
 
 	struct buf reason;
 	struct buf skipped;	/* the start of an overlong line */
-	struct buf why;		/* csvin_open's message */
 };
 
 /* libcsv's realloc hook cannot see the parser: the limit is global. */
@@ -198,6 +196,11 @@ enum line_kind { LINE_OK, LINE_LAST, LINE_EOF, LINE_LONG, LINE_FAIL };
 static enum line_kind
 next_line(struct rd *d, const char **s, size_t *n)
 {
+	if (d->ppos > 0 && d->ppos == d->pending.len) {
+		/* emptied only now: the last line handed out lived in it */
+		buf_clear(&d->pending);
+		d->ppos = 0;
+	}
 	if (d->ppos < d->pending.len) {
 		char *p = d->pending.data + d->ppos;
 		char *nl = memchr(p, '\n', d->pending.len - d->ppos);
@@ -205,10 +208,6 @@ next_line(struct rd *d, const char **s, size_t *n)
 		*s = p;
 		*n = (size_t)(nl - p);
 		d->ppos += *n + 1;
-		if (d->ppos == d->pending.len) {
-			buf_clear(&d->pending);
-			d->ppos = 0;
-		}
 		return LINE_OK;
 	}
 	size_t scanned = 0;
@@ -719,7 +718,6 @@ csvin_close(struct csvin *r)
 	buf_free(&d->row);
 	buf_free(&d->reason);
 	buf_free(&d->skipped);
-	buf_free(&d->why);
 	free(d->foff);
 	free(d);
 	for (size_t i = 0; i < r->ncols; i++)

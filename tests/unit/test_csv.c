@@ -86,6 +86,18 @@ test_errors(void **state)
 }
 
 static void
+test_replay_one_line(void **state)
+{
+	(void)state;
+	/* the replayed queue holds a single line: it must survive intact */
+	struct csvin *r = open_str("a,b\n\"x\n4,5\n", NULL);
+	expect_reject(r, 2, "unterminated quoted field");
+	expect_row(r, 3, "4|5");
+	assert_int_equal(csvin_next(r), CSVIN_EOF);
+	csvin_close(r);
+}
+
+static void
 test_limits(void **state)
 {
 	(void)state;
@@ -245,6 +257,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_basic),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_replay_one_line),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_gzip),
