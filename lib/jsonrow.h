@@ -1,12 +1,12 @@
 /*
  * jsonrow: one JSON object per line, values looked up by dotted path.
  *
- * Uses jansson.  A path "context.campaign.medium" walks nested objects; a
- * key that itself contains dots is found too (the longest key matching a
- * prefix of the remaining path wins).  Values become text: strings as they
- * are, numbers as JSON writes them (integers exactly, reals with up to 17
- * significant digits), true/false, null = empty, objects and arrays as
- * compact JSON.
+ * A path "context.campaign.medium" names a value in nested objects, or
+ * under a key that itself holds dots; a number indexes an array
+ * ("items.0.sku").  Values become text: strings decoded (U+0000 becomes
+ * U+FFFD), numbers, true and false exactly as written, null present but
+ * empty, objects and arrays as their JSON text.  The whole line is checked
+ * against RFC 8259; nesting deeper than 64 is refused.
  */
 #ifndef JT_JSONROW_H
 #define JT_JSONROW_H
@@ -20,7 +20,9 @@ struct jsonrow;
 struct jsonrow *jsonrow_new(void);
 /*
  * Parses one line.  Returns 0, or -1 with a reason in why (size whylen):
- * "invalid JSON: <jansson's text> at column N", "not a JSON object".
+ * "invalid JSON: <what> at column N", "not a JSON object".  The line must
+ * be valid UTF-8 (the caller checks) and stay unchanged until the next
+ * call: values are read from it.
  */
 int jsonrow_parse(struct jsonrow *j, const char *s, size_t n, char *why,
     size_t whylen);

@@ -288,14 +288,18 @@ source_open(const char *path, const struct source_opts *o, char *why,
 		/* the first pass fills rows, so it needs row storage */
 		alloc_row(s);
 		size_t before = s->ncols;
-		if (discover(s, real_path, why, whylen) < 0)
-			goto fail;
-		d->query = o->query_columns && o->format != SOURCE_JSONL;
+		int rc = discover(s, real_path, why, whylen);
 		free(s->val);
 		free(s->len);
 		for (size_t i = 0; i < before; i++)
 			buf_free(&d->vals[i]);
 		free(d->vals);
+		s->val = NULL;
+		s->len = NULL;
+		d->vals = NULL;
+		if (rc < 0)
+			goto fail;
+		d->query = o->query_columns && o->format != SOURCE_JSONL;
 	}
 	alloc_row(s);
 	return s;
