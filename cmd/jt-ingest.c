@@ -22,6 +22,7 @@
 #include "source.h"
 #include "spec.h"
 #include "ts.h"
+#include "utf8.h"
 
 enum {
 	KEY_FORMAT = 'f',
@@ -39,6 +40,7 @@ enum {
 	KEY_CHANNEL_RULES,
 	KEY_SITE,
 	KEY_QUERY_COLUMNS,
+	KEY_ENCODING,
 };
 
 static const struct cli_opt opts[] = {
@@ -70,6 +72,8 @@ static const struct cli_opt opts[] = {
 	    "ordered channel rules, first match wins" },
 	{ "query-columns", KEY_QUERY_COLUMNS, CLI_NOARG, NULL,
 	    "each url query parameter becomes a column q_NAME" },
+	{ "encoding", KEY_ENCODING, CLI_ARG, "ENC",
+	    "input encoding: utf-8 (default), latin1 or cp1252" },
 	CLI_COMMON_OUT,
 	CLI_COMMON_QUIET,
 	CLI_COMMON_REJECTS,
@@ -236,6 +240,14 @@ main(int argc, char **argv)
 			break;
 		}
 		case KEY_QUERY_COLUMNS: so.query_columns = 1; break;
+		case KEY_ENCODING: {
+			int e = utf8_encoding_parse(c.arg);
+			if (e < 0)
+				err_usage("--encoding '%s': expected utf-8, "
+				    "latin1 or cp1252", c.arg);
+			so.encoding = e;
+			break;
+		}
 		case 'o': out_path = c.arg; break;
 		case 'q': quiet = 1; break;
 		case CLI_KEY_REJECTS: rejects = c.arg; break;

@@ -42,6 +42,8 @@ struct rd {
 	size_t max_field, max_record;
 	int ragged;
 	unsigned char delim;
+	int encoding;		/* not UTF-8: lines are converted on input */
+	struct buf xbuf;	/* the converted line */
 
 	/* input chunk */
 	char *cbuf;
@@ -188,6 +190,21 @@ fill(struct rd *d)
 enum line_kind { LINE_OK, LINE_LAST, LINE_EOF, LINE_LONG, LINE_FAIL };
 
 /*
+ * Converts an input line from the 8-bit encoding to UTF-8, followed by the
+ * LF that the fast path may overwrite.  Lines replayed from the pending
+ * queue were converted when first read.
+ */
+static void
+convert(struct rd *d, const char **s, size_t *n)
+{
+	buf_clear(&d->xbuf);
+	utf8_from_8bit(*s, *n, (enum utf8_encoding)d->encoding, &d->xbuf);
+	*n = d->xbuf.len;
+	buf_addc(&d->xbuf, '\n');
+	*s = d->xbuf.data;
+}
+
+/*
  * The next physical line without its LF (and without a CR before the LF):
  * from the pending queue first, then the input.  LINE_LAST is a final line
  * without LF.  LINE_LONG: the line exceeds max_record; *s and *n hold its start
@@ -221,6 +238,8 @@ next_line(struct rd *d, const char **s, size_t *n)
 			d->cpos += *n + 1;
 			if (*n && start[*n - 1] == '\r')
 				start[--*n] = '\n';
+			if (d->encoding)
+				convert(d, s, n);
 			return LINE_OK;
 		}
 		scanned = avail;
@@ -232,6 +251,8 @@ next_line(struct rd *d, const char **s, size_t *n)
 			d->cpos = d->clen;
 			if (start[*n - 1] == '\r')
 				(*n)--;
+			if (*n && d->encoding)
+				convert(d, s, n);
 			return *n ? LINE_LAST : LINE_EOF;
 		}
 		if (avail > d->max_record) {
@@ -594,6 +615,7 @@ csvin_open(const char *path, const struct csvin_opts *opts, const char **why)
 	                                                : d->max_field * 16;
 	field_limit = d->max_field;
 	d->ragged = opts->ragged;
+	d->encoding = opts->encoding;
 	d->opts = CSV_STRICT | CSV_STRICT_FINI;
 	parser_init(d);
 	d->ccap = CHUNK;
@@ -718,6 +740,7 @@ csvin_close(struct csvin *r)
 	buf_free(&d->row);
 	buf_free(&d->reason);
 	buf_free(&d->skipped);
+	buf_free(&d->xbuf);
 	free(d->foff);
 	free(d);
 	for (size_t i = 0; i < r->ncols; i++)

@@ -35,6 +35,7 @@ struct csvin_opts {
 	size_t max_field;	/* 0 means CSVIN_MAX_FIELD_DEFAULT */
 	int no_header;		/* the first record is data (columns c1..cN) */
 	int ragged;		/* accept rows with fewer or more fields */
+	int encoding;		/* enum utf8_encoding of the input; 0 UTF-8 */
 };
 
 enum csvin_status {

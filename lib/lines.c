@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "err.h"
 #include "lines.h"
+#include "utf8.h"
 
 #define CHUNK (256 * 1024)
 #define LONG_KEEP (64 * 1024)
@@ -24,7 +25,27 @@ struct lines {
 	const char *err;
 	int failed;
 	struct buf keep;
+	int encoding;
+	struct buf xbuf;	/* a converted line */
 };
+
+void
+lines_set_encoding(struct lines *l, int encoding)
+{
+	l->encoding = encoding;
+}
+
+/* The line, converted to UTF-8 when the input is not (writable, NUL). */
+static void
+convert(struct lines *l, char **s, size_t *n)
+{
+	if (!l->encoding)
+		return;
+	buf_clear(&l->xbuf);
+	utf8_from_8bit(*s, *n, (enum utf8_encoding)l->encoding, &l->xbuf);
+	*s = l->xbuf.data;
+	*n = l->xbuf.len;
+}
 
 struct lines *
 lines_new(struct io_in *in, size_t max)
@@ -97,6 +118,7 @@ lines_next(struct lines *l, char **s, size_t *n, long *line)
 				*n = l->max;
 				return LINES_LONG;
 			}
+			convert(l, s, n);
 			return LINES_OK;
 		}
 		scanned = avail;
@@ -111,7 +133,10 @@ lines_next(struct lines *l, char **s, size_t *n, long *line)
 			*s = start;
 			*line = ++l->line;
 			strip_bom(l, s, n);
-			return *n > l->max ? LINES_LONG : LINES_OK;
+			if (*n > l->max)
+				return LINES_LONG;
+			convert(l, s, n);
+			return LINES_OK;
 		}
 		if (avail > l->max) {
 			/* keep the start, skip to the end of the line */
@@ -159,5 +184,6 @@ lines_free(struct lines *l)
 		return;
 	free(l->buf);
 	buf_free(&l->keep);
+	buf_free(&l->xbuf);
 	free(l);
 }

@@ -33,6 +33,8 @@ struct lines *lines_new(struct io_in *in, size_t max);
  */
 enum lines_status lines_next(struct lines *l, char **s, size_t *n,
     long *line);
+/* Converts lines from an 8-bit encoding (enum utf8_encoding) to UTF-8. */
+void lines_set_encoding(struct lines *l, int encoding);
 /* The reason for LINES_FAIL (static text). */
 const char *lines_error(const struct lines *l);
 void lines_free(struct lines *l);

@@ -43,6 +43,7 @@ struct src {
 	struct buf raw;
 	struct buf reason;
 	char *spool;			/* temporary copy of stdin */
+	int encoding;
 	int spool_hook;
 };
 
@@ -180,6 +181,7 @@ discover(struct source *s, const char *path, char *why, size_t whylen)
 		return -1;
 	}
 	d->lines = lines_new(d->in, d->max_line);
+	lines_set_encoding(d->lines, d->encoding);
 	return 0;
 }
 
@@ -215,6 +217,7 @@ source_open(const char *path, const struct source_opts *o, char *why,
 		const char *msg = NULL;
 		co.delim = o->format == SOURCE_TSV ? '\t' : o->delim;
 		co.max_field = o->max_field;
+		co.encoding = o->encoding;
 		d->csv = csvin_open(path, &co, &msg);
 		if (!d->csv) {
 			if (msg)
@@ -246,6 +249,8 @@ source_open(const char *path, const struct source_opts *o, char *why,
 		goto fail;
 	}
 	d->lines = lines_new(d->in, d->max_line);
+	lines_set_encoding(d->lines, o->encoding);
+	d->encoding = o->encoding;
 
 	switch (o->format) {
 	case SOURCE_JSONL:

@@ -6,6 +6,7 @@
 #include "csvout.h"
 #include "evin.h"
 #include "utf8.h"
+#include "buf.h"
 
 static struct csvin *
 open_str(const char *s, const struct csvin_opts *o)
@@ -191,6 +192,18 @@ test_utf8(void **state)
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
 		assert_int_equal(utf8_check(t[i].s, t[i].n), t[i].want);
+
+	struct buf b = { 0 };
+	utf8_from_8bit("a\xe9\x80\x81\xff", 5, UTF8_ENC_LATIN1, &b);
+	assert_string_equal(buf_str(&b), "a\xc3\xa9\xc2\x80\xc2\x81\xc3\xbf");
+	buf_clear(&b);
+	utf8_from_8bit("a\xe9\x80\x81\xff", 5, UTF8_ENC_CP1252, &b);
+	assert_string_equal(buf_str(&b),
+	    "a\xc3\xa9\xe2\x82\xac\xef\xbf\xbd\xc3\xbf");
+	buf_free(&b);
+	assert_int_equal(utf8_encoding_parse("ISO-8859-1"), UTF8_ENC_LATIN1);
+	assert_int_equal(utf8_encoding_parse("Windows-1252"), UTF8_ENC_CP1252);
+	assert_int_equal(utf8_encoding_parse("ebcdic"), -1);
 }
 
 static void
