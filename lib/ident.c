@@ -25,6 +25,13 @@ static const struct {
 };
 #define JUNK_MAXLEN 20
 
+/* Blanks trimmed from values (C locale's isspace, without the call). */
+static inline int
+is_blank(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 enum ident_kind
 ident_kind(const char *column)
 {
@@ -38,11 +45,11 @@ ident_kind(const char *column)
 int
 ident_is_junk(const char *s, size_t n)
 {
-	while (n && isspace((unsigned char)*s)) {
+	while (n && is_blank(*s)) {
 		s++;
 		n--;
 	}
-	while (n && isspace((unsigned char)s[n - 1]))
+	while (n && is_blank(s[n - 1]))
 		n--;
 	static uint32_t lengths; /* bit n: some junk value has length n */
 	if (!lengths)
@@ -86,11 +93,11 @@ ident_is_junk(const char *s, size_t n)
 static void
 trimmed(const char **s, size_t *n)
 {
-	while (*n && isspace((unsigned char)**s)) {
+	while (*n && is_blank(**s)) {
 		(*s)++;
 		(*n)--;
 	}
-	while (*n && isspace((unsigned char)(*s)[*n - 1]))
+	while (*n && is_blank((*s)[*n - 1]))
 		(*n)--;
 }
 

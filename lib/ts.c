@@ -74,27 +74,36 @@ days_in_month(int64_t y, unsigned m)
 int
 ts_format(int64_t t, char out[TS_FORMAT_LEN + 1])
 {
+	/* Events come in time order more often than not: the date part of
+	 * the last day formatted is kept (per thread would be needed if jt
+	 * ever used threads). */
+	static int64_t cached_day = INT64_MIN;
+	static char cached_date[11];
 	int64_t days = floor_div(t, DAY_S * MS);
 	int64_t rem = t - days * DAY_S * MS;
-	int64_t y;
-	unsigned m, d;
 
-	civil_from_days(days, &y, &m, &d);
-	if (y < 0 || y > 9999)
-		return -1;
+	if (days != cached_day) {
+		int64_t y;
+		unsigned m, d;
+		civil_from_days(days, &y, &m, &d);
+		if (y < 0 || y > 9999)
+			return -1;
+		unsigned yy = (unsigned)y;
+		cached_date[0] = (char)('0' + yy / 1000);
+		cached_date[1] = (char)('0' + yy / 100 % 10);
+		cached_date[2] = (char)('0' + yy / 10 % 10);
+		cached_date[3] = (char)('0' + yy % 10);
+		cached_date[4] = '-';
+		cached_date[5] = (char)('0' + m / 10);
+		cached_date[6] = (char)('0' + m % 10);
+		cached_date[7] = '-';
+		cached_date[8] = (char)('0' + d / 10);
+		cached_date[9] = (char)('0' + d % 10);
+		cached_day = days;
+	}
 	unsigned ms = (unsigned)(rem % 1000), s = (unsigned)(rem / 1000);
 	unsigned hh = s / 3600, mi = s / 60 % 60, ss = s % 60;
-	unsigned yy = (unsigned)y;
-	out[0] = (char)('0' + yy / 1000);
-	out[1] = (char)('0' + yy / 100 % 10);
-	out[2] = (char)('0' + yy / 10 % 10);
-	out[3] = (char)('0' + yy % 10);
-	out[4] = '-';
-	out[5] = (char)('0' + m / 10);
-	out[6] = (char)('0' + m % 10);
-	out[7] = '-';
-	out[8] = (char)('0' + d / 10);
-	out[9] = (char)('0' + d % 10);
+	memcpy(out, cached_date, 10);
 	out[10] = 'T';
 	out[11] = (char)('0' + hh / 10);
 	out[12] = (char)('0' + hh % 10);
