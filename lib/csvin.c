@@ -336,14 +336,19 @@ column_name(struct rd *d, struct csvin *r, size_t i, char *tmp, size_t cap)
  * the end of the line) it returns 1, having changed the line, and the
  * caller restores it and gives it to libcsv, which reads multi-line
  * records and words the errors.  Returns -1 when a field is longer than
- * max_field, 0 when the row is complete.
+ * max_field, 0 when the row is complete.  nq is the line's first quote
+ * (NULL for none).
  */
 static int
-cut_line(struct rd *d, struct csvin *r, char *s, size_t n)
+cut_line(struct rd *d, struct csvin *r, char *s, size_t n, char *nq)
 {
 	char *end = s + n;
 	size_t nf = 0;
 
+	/* nq: the next quote at or after s, or end; found again only when
+	 * a quoted field has moved s past it */
+	if (!nq)
+		nq = end;
 	for (;;) {
 		char *start = s, *fe;
 		if (s < end && *s == '"') {
@@ -369,7 +374,12 @@ cut_line(struct rd *d, struct csvin *r, char *s, size_t n)
 		} else {
 			char *e = memchr(s, d->delim, (size_t)(end - s));
 			fe = e ? e : end;
-			if (memchr(s, '"', (size_t)(fe - s)))
+			if (nq < s) {
+				nq = memchr(s, '"', (size_t)(end - s));
+				if (!nq)
+					nq = end;
+			}
+			if (nq < fe)
 				return 1; /* a quote inside a plain field */
 			s = fe;
 		}
@@ -529,13 +539,14 @@ read_record(struct rd *d, struct csvin *r, int is_header)
 		 */
 		int quoted = 0, cut = 1;
 		if (d->rec_lines == 1 && utf8_check(s, n) == n) {
-			quoted = memchr(s, '"', n) != NULL;
+			char *q = memchr(s, '"', n);
+			quoted = q != NULL;
 			if (quoted) {
 				buf_clear(&d->raw);
 				buf_add(&d->raw, s, n);
 				buf_addc(&d->raw, '\n');
 			}
-			cut = cut_line(d, r, (char *)s, n);
+			cut = cut_line(d, r, (char *)s, n, q);
 		}
 		if (cut <= 0) {
 			r->line = d->rec_line;

@@ -90,6 +90,36 @@ ident_is_junk(const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * Lower-cases the ASCII letters of s into out, eight bytes at a time:
+ * bytes 'A'..'Z' get 0x20 added; other bytes, UTF-8 included, are kept.
+ */
+static void
+lower_ascii(const char *s, size_t n, struct buf *out)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+	size_t i = 0;
+
+	buf_reserve(out, n);
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, lo;
+		memcpy(&x, s + i, 8);
+		lo = x & ~high; /* the low seven bits of each byte */
+		/* high bit set where lo >= 'A', and where lo > 'Z' */
+		uint64_t ge_a = lo + ones * (0x80 - 'A');
+		uint64_t gt_z = lo + ones * (0x7F - 'Z');
+		uint64_t upper = (ge_a ^ gt_z) & ~x & high;
+		x |= upper >> 2; /* 0x80 >> 2 = 0x20 */
+		memcpy(out->data + i, &x, 8);
+	}
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		out->data[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	out->len = n;
+	out->data[n] = '\0';
+}
+
 static void
 trimmed(const char **s, size_t *n)
 {
@@ -143,13 +173,7 @@ ident_normalise(enum ident_kind kind, const char *s, size_t n,
 			s += 7;
 			n -= 7;
 		}
-		buf_reserve(out, n);
-		for (size_t i = 0; i < n; i++) {
-			unsigned char c = (unsigned char)s[i];
-			out->data[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-		}
-		out->len = n;
-		out->data[n] = '\0';
+		lower_ascii(s, n, out);
 		break;
 	case IDENT_PHONE: {
 		int intl;
