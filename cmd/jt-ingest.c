@@ -93,6 +93,7 @@ struct input {
 	struct source *src;
 	struct ingest_plan *plan;
 	long *from_plan;	/* union column -> plan column, or -1 */
+	char *plain;		/* union column needs no quoting check */
 };
 
 /* Paths a jsonl input must read: --map sources and --keep names. */
@@ -325,12 +326,16 @@ main(int argc, char **argv)
 		size_t np = ingest_plan_ncols(in[i].plan);
 		in[i].from_plan = xcalloc(nnames ? nnames : 1,
 		    sizeof *in[i].from_plan);
+		in[i].plain = xcalloc(nnames ? nnames : 1, 1);
 		for (size_t u = 0; u < nnames; u++) {
 			in[i].from_plan[u] = -1;
 			for (size_t j = 0; j < np; j++)
 				if (strcmp(names[u], ingest_plan_col(in[i].plan,
-				                         j)) == 0)
+				                         j)) == 0) {
 					in[i].from_plan[u] = (long)j;
+					in[i].plain[u] = (char)
+					    ingest_plan_plain(in[i].plan, j);
+				}
 		}
 	}
 
@@ -383,10 +388,12 @@ main(int argc, char **argv)
 				continue;
 			for (size_t u = 0; u < nnames; u++) {
 				long j = in[i].from_plan[u];
-				if (j >= 0)
-					csvout_field(&w, pv[j], pl[j]);
+				if (j < 0)
+					csvout_plain(&w, "", 0);
+				else if (in[i].plain[u])
+					csvout_plain(&w, pv[j], pl[j]);
 				else
-					csvout_field(&w, "", 0);
+					csvout_field(&w, pv[j], pl[j]);
 			}
 			csvout_end(&w);
 			nwritten++;
@@ -408,6 +415,7 @@ main(int argc, char **argv)
 		ingest_plan_free(in[i].plan);
 		source_close(in[i].src);
 		free(in[i].from_plan);
+		free(in[i].plain);
 	}
 	free(in);
 	free(names);

@@ -109,6 +109,15 @@ quote:
 }
 
 void
+csvout_plain(struct csvout *w, const char *s, size_t n)
+{
+	if (w->nfields++)
+		io_putc(w->out, w->delim);
+	w->last_empty = n == 0;
+	io_write(w->out, s, n);
+}
+
+void
 csvout_str(struct csvout *w, const char *s)
 {
 	csvout_field(w, s, strlen(s));

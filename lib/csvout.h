@@ -26,6 +26,11 @@ struct csvout {
 void csvout_init(struct csvout *w, struct io_out *out, char delim);
 /* Writes one field of n bytes, preceded by a delimiter unless first. */
 void csvout_field(struct csvout *w, const char *s, size_t n);
+/*
+ * Writes a field the caller knows needs no quoting (no delimiter, quote,
+ * CR or LF: a formatted time, a number, a snake_case name).
+ */
+void csvout_plain(struct csvout *w, const char *s, size_t n);
 /* Writes a NUL-terminated field. */
 void csvout_str(struct csvout *w, const char *s);
 /* Ends the row with LF. */

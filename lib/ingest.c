@@ -244,6 +244,13 @@ ingest_plan_col(const struct ingest_plan *p, size_t i)
 	return p->col[i].name;
 }
 
+int
+ingest_plan_plain(const struct ingest_plan *p, size_t i)
+{
+	return (long)i == p->ts || (long)i == p->value ||
+	    (long)i == p->channel || p->col[i].idk == IDENT_PHONE;
+}
+
 static void
 trim(const char **s, size_t *n)
 {

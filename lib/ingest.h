@@ -73,6 +73,12 @@ struct ingest_plan *ingest_plan_new(const struct ingest_conf *c,
 size_t ingest_plan_ncols(const struct ingest_plan *p);
 const char *ingest_plan_col(const struct ingest_plan *p, size_t i);
 
+/*
+ * Nonzero when output column i never needs CSV quoting: the time, a
+ * validated value, a snake_case channel, digits-only phones.
+ */
+int ingest_plan_plain(const struct ingest_plan *p, size_t i);
+
 enum ingest_result { INGEST_KEEP, INGEST_FILTERED, INGEST_REJECT };
 
 /*
