@@ -98,10 +98,10 @@ uninstall:
 		rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 
 format:
-	clang-format -i lib/*.[ch] cmd/*.c tests/unit/*.c
+	clang-format -i lib/*.[ch] cmd/*.c tests/unit/*.[ch] scripts/bench/*.c
 
 format-check:
-	clang-format --dry-run --Werror lib/*.[ch] cmd/*.c tests/unit/*.c
+	clang-format --dry-run --Werror lib/*.[ch] cmd/*.c tests/unit/*.[ch] scripts/bench/*.c
 
 clean:
 	rm -rf $(BUILD)

@@ -74,12 +74,8 @@ static const struct cli_opt opts[] = {
 	    "each url query parameter becomes a column q_NAME" },
 	{ "encoding", KEY_ENCODING, CLI_ARG, "ENC",
 	    "input encoding: utf-8 (default), latin1 or cp1252" },
-	CLI_COMMON_OUT,
-	CLI_COMMON_QUIET,
-	CLI_COMMON_REJECTS,
-	CLI_COMMON_MAX_REJECTS,
-	CLI_COMMON_MAX_FIELD,
-	{ 0 }
+	CLI_COMMON_OUT, CLI_COMMON_QUIET, CLI_COMMON_REJECTS,
+	CLI_COMMON_MAX_REJECTS, CLI_COMMON_MAX_FIELD, { 0 }
 };
 
 static const struct cli_tool tool = {
@@ -92,8 +88,8 @@ static const struct cli_tool tool = {
 struct input {
 	struct source *src;
 	struct ingest_plan *plan;
-	long *from_plan;	/* union column -> plan column, or -1 */
-	char *plain;		/* union column needs no quoting check */
+	long *from_plan; /* union column -> plan column, or -1 */
+	char *plain;     /* union column needs no quoting check */
 };
 
 /* Paths a jsonl input must read: --map sources and --keep names. */
@@ -116,7 +112,8 @@ parse_where(struct ingest_conf *c, const char *arg)
 {
 	const char *t = strstr(arg, "~");
 	if (!t || t == arg || (t == arg + 1 && arg[0] == '!'))
-		err_usage("--where '%s': expected COL~REGEX or COL!~REGEX", arg);
+		err_usage(
+		    "--where '%s': expected COL~REGEX or COL!~REGEX", arg);
 	int neg = t[-1] == '!';
 	size_t collen = (size_t)(t - arg) - (neg ? 1 : 0);
 	char why[256];
@@ -136,8 +133,8 @@ summary(uint64_t read, uint64_t written, const struct reject_log *rl,
 {
 	struct buf b = { 0 };
 
-	buf_printf(&b, "%llu rows read, %llu written",
-	    (unsigned long long)read, (unsigned long long)written);
+	buf_printf(&b, "%llu rows read, %llu written", (unsigned long long)read,
+	    (unsigned long long)written);
 	if (st->filtered)
 		buf_printf(&b, ", %llu filtered by --where",
 		    (unsigned long long)st->filtered);
@@ -176,38 +173,42 @@ main(int argc, char **argv)
 		case 'f': {
 			int f = source_format_parse(c.arg);
 			if (f < 0)
-				err_usage("unknown format '%s' (csv, tsv, jsonl, "
-				    "clf, combined, regex)", c.arg);
+				err_usage(
+				    "unknown format '%s' (csv, tsv, jsonl, "
+				    "clf, combined, regex)",
+				    c.arg);
 			so.format = (enum source_format)f;
 			format_given = 1;
 			break;
 		}
 		case 'd':
-			if (strcmp(c.arg, "\\t") == 0 || strcmp(c.arg, "tab") == 0)
+			if (strcmp(c.arg, "\\t") == 0 ||
+			    strcmp(c.arg, "tab") == 0)
 				so.delim = '\t';
 			else if (strlen(c.arg) != 1 || c.arg[0] == '"' ||
-			         c.arg[0] == '\n' || c.arg[0] == '\r')
+			    c.arg[0] == '\n' || c.arg[0] == '\r')
 				err_usage("option '--delimiter' takes one "
-				    "character (or 'tab'), not '%s'", c.arg);
+					  "character (or 'tab'), not '%s'",
+				    c.arg);
 			else
 				so.delim = c.arg[0];
 			break;
 		case KEY_REGEX: so.regex = c.arg; break;
 		case 'm':
 			if (spec_pairs(c.arg, &conf.map, &conf.nmap, &mapcap,
-			        &why) < 0)
+				&why) < 0)
 				err_usage("--map '%s': %s", c.arg, why);
 			break;
 		case KEY_SET:
 			if (spec_pairs(c.arg, &conf.set, &conf.nset, &setcap,
-			        &why) < 0)
+				&why) < 0)
 				err_usage("--set '%s': %s", c.arg, why);
 			break;
 		case 'w': parse_where(&conf, c.arg); break;
 		case KEY_KEEP:
 			conf.keep_given = 1;
 			if (spec_list(c.arg, &conf.keep, &conf.nkeep, &keepcap,
-			        &why) < 0)
+				&why) < 0)
 				err_usage("--keep '%s': %s", c.arg, why);
 			break;
 		case KEY_SOURCE: conf.source = c.arg; break;
@@ -219,16 +220,19 @@ main(int argc, char **argv)
 			break;
 		case KEY_TZ: tz = c.arg; break;
 		case KEY_PHONE_COUNTRY:
-			if (!*c.arg || strspn(c.arg, "0123456789") != strlen(c.arg)
-			    || strlen(c.arg) > 3)
+			if (!*c.arg ||
+			    strspn(c.arg, "0123456789") != strlen(c.arg) ||
+			    strlen(c.arg) > 3)
 				err_usage("--phone-country '%s': expected a "
-				    "calling code of 1 to 3 digits", c.arg);
+					  "calling code of 1 to 3 digits",
+				    c.arg);
 			conf.phone_country = c.arg;
 			break;
 		case KEY_CHANNELS:
 			if (strcmp(c.arg, "web") != 0)
 				err_usage("--channels '%s': the only built-in "
-				    "grouping is 'web'", c.arg);
+					  "grouping is 'web'",
+				    c.arg);
 			conf.channels_web = 1;
 			break;
 		case KEY_SITE: conf.site = c.arg; break;
@@ -245,7 +249,8 @@ main(int argc, char **argv)
 			int e = utf8_encoding_parse(c.arg);
 			if (e < 0)
 				err_usage("--encoding '%s': expected utf-8, "
-				    "latin1 or cp1252", c.arg);
+					  "latin1 or cp1252",
+				    c.arg);
 			so.encoding = e;
 			break;
 		}
@@ -253,13 +258,14 @@ main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case CLI_KEY_REJECTS: rejects = c.arg; break;
 		case CLI_KEY_MAX_REJECTS:
-			max_rejects = cli_int("--max-rejects", c.arg, -1,
-			    (long long)1 << 62);
+			max_rejects = cli_int(
+			    "--max-rejects", c.arg, -1, (long long)1 << 62);
 			break;
 		case CLI_KEY_MAX_FIELD:
 			so.max_field = (size_t)cli_size("--max-field", c.arg);
 			if (so.max_field == 0)
-				err_usage("option '--max-field' must be positive");
+				err_usage(
+				    "option '--max-field' must be positive");
 			break;
 		}
 	}
@@ -279,9 +285,9 @@ main(int argc, char **argv)
 	}
 	if (so.delim && so.format != SOURCE_CSV)
 		err_usage("--delimiter applies to --format csv only");
-	if (so.query_columns && (so.format == SOURCE_CSV ||
-	                            so.format == SOURCE_TSV ||
-	                            so.format == SOURCE_JSONL))
+	if (so.query_columns &&
+	    (so.format == SOURCE_CSV || so.format == SOURCE_TSV ||
+		so.format == SOURCE_JSONL))
 		err_usage("--query-columns applies to clf, combined and regex");
 	if (tz && !(conf.tz = ts_zone_load(tz, &why)))
 		err_usage("--tz '%s': %s", tz, why);
@@ -303,9 +309,9 @@ main(int argc, char **argv)
 		in[i].src = source_open(paths[i], &so, msg, sizeof msg);
 		if (!in[i].src)
 			err_die("%s", msg);
-		in[i].plan = ingest_plan_new(&conf, in[i].src->col,
-		    in[i].src->ncols, paths[i], so.format == SOURCE_JSONL, msg,
-		    sizeof msg);
+		in[i].plan =
+		    ingest_plan_new(&conf, in[i].src->col, in[i].src->ncols,
+			paths[i], so.format == SOURCE_JSONL, msg, sizeof msg);
 		if (!in[i].plan)
 			err_die("%s: %s", source_name(in[i].src), msg);
 		for (size_t j = 0; j < ingest_plan_ncols(in[i].plan); j++) {
@@ -315,8 +321,8 @@ main(int argc, char **argv)
 				if (strcmp(names[u], n) == 0)
 					break;
 			if (u == nnames) {
-				names = xreallocarray(names, nnames + 1,
-				    sizeof *names);
+				names = xreallocarray(
+				    names, nnames + 1, sizeof *names);
 				names[nnames++] = n;
 			}
 		}
@@ -324,17 +330,18 @@ main(int argc, char **argv)
 	events_order(names, nnames);
 	for (size_t i = 0; i < npaths; i++) {
 		size_t np = ingest_plan_ncols(in[i].plan);
-		in[i].from_plan = xcalloc(nnames ? nnames : 1,
-		    sizeof *in[i].from_plan);
+		in[i].from_plan =
+		    xcalloc(nnames ? nnames : 1, sizeof *in[i].from_plan);
 		in[i].plain = xcalloc(nnames ? nnames : 1, 1);
 		for (size_t u = 0; u < nnames; u++) {
 			in[i].from_plan[u] = -1;
 			for (size_t j = 0; j < np; j++)
-				if (strcmp(names[u], ingest_plan_col(in[i].plan,
-				                         j)) == 0) {
+				if (strcmp(names[u],
+					ingest_plan_col(in[i].plan, j)) == 0) {
 					in[i].from_plan[u] = (long)j;
-					in[i].plain[u] = (char)
-					    ingest_plan_plain(in[i].plan, j);
+					in[i].plain[u] =
+					    (char)ingest_plan_plain(
+						in[i].plan, j);
 				}
 		}
 	}
@@ -372,16 +379,16 @@ main(int argc, char **argv)
 			nread++;
 			if (cs == CSVIN_REJECT) {
 				raw = source_raw(s, &rawlen);
-				reject_add(&rl, source_name(s), s->line, s->reason,
-				    raw, rawlen);
+				reject_add(&rl, source_name(s), s->line,
+				    s->reason, raw, rawlen);
 				continue;
 			}
 			enum ingest_result r = ingest_row(in[i].plan, s->val,
 			    s->len, &st, pv, pl, msg, sizeof msg);
 			if (r == INGEST_REJECT) {
 				raw = source_raw(s, &rawlen);
-				reject_add(&rl, source_name(s), s->line, msg, raw,
-				    rawlen);
+				reject_add(&rl, source_name(s), s->line, msg,
+				    raw, rawlen);
 				continue;
 			}
 			if (r == INGEST_FILTERED)

@@ -21,8 +21,8 @@
 #endif
 
 static const char usage[] = "Usage: jt TOOL [ARG]...\n"
-                            "       jt help [TOOL]\n"
-                            "       jt --help | --version\n";
+			    "       jt help [TOOL]\n"
+			    "       jt --help | --version\n";
 
 /* The folder holding this executable, or NULL when it cannot be told. */
 static char *
@@ -199,9 +199,11 @@ help(const char *dir, const char *tool)
 	for (size_t u = 0; dir && u < 2; u++)
 		for (size_t i = 0; i < 3; i++) {
 			struct buf p = { 0 };
-			buf_printf(&p, "%s%s/%s.%s", dir, ups[u], name, sects[i]);
+			buf_printf(
+			    &p, "%s%s/%s.%s", dir, ups[u], name, sects[i]);
 			if (access(buf_str(&p), R_OK) == 0) {
-				execlp("man", "man", "-l", buf_str(&p), (char *)NULL);
+				execlp("man", "man", "-l", buf_str(&p),
+				    (char *)NULL);
 				err_die("man: %s", strerror(errno));
 			}
 			buf_free(&p);
@@ -225,7 +227,8 @@ main(int argc, char **argv)
 	const char *a = argv[1];
 	if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 		printf("%sRun a jt tool: 'jt ingest ...' runs jt-ingest.\n\n"
-		       "Tools:\n", usage);
+		       "Tools:\n",
+		    usage);
 		list_tools(stdout, dir, 1);
 		printf("\nSee jt(1) and jt(7), or 'jt help TOOL'.\n");
 		free(dir);

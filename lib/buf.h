@@ -12,9 +12,9 @@
 #include <string.h>
 
 struct buf {
-	char *data;	/* contents, NUL-terminated; NULL until first growth */
-	size_t len;	/* bytes used, not counting the NUL */
-	size_t cap;	/* bytes allocated */
+	char *data; /* contents, NUL-terminated; NULL until first growth */
+	size_t len; /* bytes used, not counting the NUL */
+	size_t cap; /* bytes allocated */
 };
 
 /* Grows the buffer (the slow path of buf_reserve). */
@@ -51,7 +51,7 @@ buf_addc(struct buf *b, char c)
 void buf_adds(struct buf *b, const char *s);
 /* Appends printf-formatted text. */
 void buf_printf(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Empties the buffer, keeping its memory. */
 void buf_clear(struct buf *b);
 /* Releases the memory; the buffer is empty and reusable afterwards. */

@@ -37,10 +37,10 @@ static const char *const m_paid_social[] = { "paid_social", "paidsocial",
 static const char *const m_social[] = { "social", "social-network",
 	"social-media", "sm", "social network", "social media",
 	"social_network", "social_media", NULL };
-static const char *const m_email[] = { "email", "e-mail", "e_mail",
-	"e mail", "newsletter", NULL };
-static const char *const m_affiliate[] = { "affiliate", "affiliates",
-	"partner", NULL };
+static const char *const m_email[] = { "email", "e-mail", "e_mail", "e mail",
+	"newsletter", NULL };
+static const char *const m_affiliate[] = { "affiliate", "affiliates", "partner",
+	NULL };
 static const char *const m_referral[] = { "referral", "app", "link", NULL };
 static const char *const m_organic[] = { "organic", NULL };
 
@@ -80,7 +80,7 @@ host_of(const char *url, char *out, size_t cap)
 		p = at + 1;
 	size_t n = 0;
 	while (p[n] && p[n] != '/' && p[n] != ':' && p[n] != '?' &&
-	       p[n] != '#' && n + 1 < cap) {
+	    p[n] != '#' && n + 1 < cap) {
 		out[n] = (char)tolower((unsigned char)p[n]);
 		n++;
 	}
@@ -106,7 +106,8 @@ host_in(const char *host, const char *const *labels, const char *const *full)
 		size_t n = (size_t)(dot - p);
 		for (const char *const *l = labels; *l; l++)
 			if (strlen(*l) == n && strncmp(p, *l, n) == 0 &&
-			    /* "t", "x", "so", "fb" only as the registered name */
+			    /* "t", "x", "so", "fb" only as the registered name
+			     */
 			    (n > 2 || dot == last))
 				return 1;
 		p = dot + 1;
@@ -131,10 +132,10 @@ on_param(const char *k, size_t kn, const char *v, size_t vn, void *arg)
 	else if (kn == 12 && strncasecmp(k, "utm_campaign", kn) == 0)
 		dst = q->campaign;
 	else if ((kn == 5 && strncasecmp(k, "gclid", 5) == 0) ||
-	         (kn == 7 && strncasecmp(k, "msclkid", 7) == 0) ||
-	         (kn == 5 && strncasecmp(k, "dclid", 5) == 0) ||
-	         (kn == 6 && strncasecmp(k, "gbraid", 6) == 0) ||
-	         (kn == 6 && strncasecmp(k, "wbraid", 6) == 0))
+	    (kn == 7 && strncasecmp(k, "msclkid", 7) == 0) ||
+	    (kn == 5 && strncasecmp(k, "dclid", 5) == 0) ||
+	    (kn == 6 && strncasecmp(k, "gbraid", 6) == 0) ||
+	    (kn == 6 && strncasecmp(k, "wbraid", 6) == 0))
 		q->click_paid = 1;
 	else if (kn == 6 && strncasecmp(k, "fbclid", 6) == 0)
 		q->click_social = 1;
@@ -148,9 +149,10 @@ static int
 paid_medium(const char *m)
 {
 	/* ^(.*cp.*|ppc|retargeting|paid.*)$ */
-	return m && (strstr(m, "cp") || strcasecmp(m, "ppc") == 0 ||
-	                strcasecmp(m, "retargeting") == 0 ||
-	                strncasecmp(m, "paid", 4) == 0);
+	return m &&
+	    (strstr(m, "cp") || strcasecmp(m, "ppc") == 0 ||
+		strcasecmp(m, "retargeting") == 0 ||
+		strncasecmp(m, "paid", 4) == 0);
 }
 
 const char *
@@ -201,15 +203,15 @@ channel_web(const struct channel_hit *h)
 	if (in(m_paid_social, med) || (src_social && paid_medium(med)) ||
 	    (q.click_social && paid_medium(med)))
 		return "paid_social";
-	if (in(m_social, med) || (empty(med) && (src_social ||
-	                                            (!utm && ref_social))))
+	if (in(m_social, med) ||
+	    (empty(med) && (src_social || (!utm && ref_social))))
 		return "organic_social";
 	if (in(m_email, med) || in(m_email, lsrc))
 		return "email";
 	if (in(m_affiliate, med))
 		return "affiliate";
-	if (in(m_organic, med) || (empty(med) && (src_search ||
-	                                             (!utm && ref_search))))
+	if (in(m_organic, med) ||
+	    (empty(med) && (src_search || (!utm && ref_search))))
 		return "organic_search";
 	if (in(m_referral, med) || (!utm && rhost[0]))
 		return "referral";
@@ -244,7 +246,7 @@ channel_snake(const char *s, size_t n, char *out, size_t outlen)
 /* ---- user rules ---- */
 
 struct cond {
-	size_t col;	/* index into columns */
+	size_t col; /* index into columns */
 	int negate;
 	struct re *re;
 };
@@ -307,8 +309,10 @@ channel_rules_load(const char *path, char *why, size_t whylen)
 			continue;
 		char *tab = strchr(l, '\t');
 		if (!tab) {
-			snprintf(why, whylen, "%s:%ld: expected CHANNEL<TAB>"
-			    "COLUMN~REGEX (no tab)", path, lineno);
+			snprintf(why, whylen,
+			    "%s:%ld: expected CHANNEL<TAB>"
+			    "COLUMN~REGEX (no tab)",
+			    path, lineno);
 			goto fail;
 		}
 		*tab = '\0';
@@ -318,8 +322,8 @@ channel_rules_load(const char *path, char *why, size_t whylen)
 		r->rule[r->nrule++] = ru;
 		struct rule *rp = &r->rule[r->nrule - 1];
 		if (!*rp->channel) {
-			snprintf(why, whylen, "%s:%ld: empty channel name", path,
-			    lineno);
+			snprintf(why, whylen, "%s:%ld: empty channel name",
+			    path, lineno);
 			goto fail;
 		}
 		char *save = NULL;
@@ -330,30 +334,34 @@ channel_rules_load(const char *path, char *why, size_t whylen)
 				continue;
 			char *t = strchr(c, '~');
 			if (!t || t == c || (t == c + 1 && c[0] == '!')) {
-				snprintf(why, whylen, "%s:%ld: condition '%s': "
+				snprintf(why, whylen,
+				    "%s:%ld: condition '%s': "
 				    "expected COLUMN~REGEX or COLUMN!~REGEX",
 				    path, lineno, c);
 				goto fail;
 			}
 			int neg = t[-1] == '!';
 			char msg[256];
-			struct re *re = re_compile(t + 1, RE_ICASE, msg, sizeof msg);
+			struct re *re =
+			    re_compile(t + 1, RE_ICASE, msg, sizeof msg);
 			if (!re) {
 				snprintf(why, whylen, "%s:%ld: regex '%s': %s",
 				    path, lineno, t + 1, msg);
 				goto fail;
 			}
-			rp->cond = xreallocarray(rp->cond, rp->ncond + 1,
-			    sizeof *rp->cond);
-			rp->cond[rp->ncond].col = col_index(r, c,
-			    (size_t)(t - c) - (neg ? 1 : 0));
+			rp->cond = xreallocarray(
+			    rp->cond, rp->ncond + 1, sizeof *rp->cond);
+			rp->cond[rp->ncond].col =
+			    col_index(r, c, (size_t)(t - c) - (neg ? 1 : 0));
 			rp->cond[rp->ncond].negate = neg;
 			rp->cond[rp->ncond].re = re;
 			rp->ncond++;
 		}
 		if (rp->ncond == 0) {
-			snprintf(why, whylen, "%s:%ld: rule '%s' has no "
-			    "condition", path, lineno, rp->channel);
+			snprintf(why, whylen,
+			    "%s:%ld: rule '%s' has no "
+			    "condition",
+			    path, lineno, rp->channel);
 			goto fail;
 		}
 	}
@@ -380,8 +388,8 @@ channel_rules_column(const struct channel_rules *r, size_t i)
 }
 
 const char *
-channel_rules_apply(struct channel_rules *r, const char *const *val,
-    const size_t *len)
+channel_rules_apply(
+    struct channel_rules *r, const char *const *val, const size_t *len)
 {
 	for (size_t i = 0; i < r->nrule; i++) {
 		struct rule *ru = &r->rule[i];

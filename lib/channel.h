@@ -38,7 +38,7 @@ struct channel_hit {
 	const char *utm_source, *utm_medium, *utm_campaign;
 	const char *referrer;
 	const char *url;
-	const char *site;	/* the site's own host, or NULL: url's host */
+	const char *site; /* the site's own host, or NULL: url's host */
 };
 
 /*
@@ -58,8 +58,8 @@ struct channel_rules;
  * Loads a rules file.  Returns NULL with a message "FILE:LINE: reason" in
  * why (size whylen) on a bad rule or unreadable file.
  */
-struct channel_rules *channel_rules_load(const char *path, char *why,
-    size_t whylen);
+struct channel_rules *channel_rules_load(
+    const char *path, char *why, size_t whylen);
 /* Column names the rules use (for the caller to look them up): count and
  * i-th name, borrowed. */
 size_t channel_rules_ncolumns(const struct channel_rules *r);
@@ -69,8 +69,8 @@ const char *channel_rules_column(const struct channel_rules *r, size_t i);
  * channel_rules_column (NULL = column absent, never matches a ~, always
  * matches a !~).  Returns the channel of the first matching rule, or NULL.
  */
-const char *channel_rules_apply(struct channel_rules *r,
-    const char *const *val, const size_t *len);
+const char *channel_rules_apply(
+    struct channel_rules *r, const char *const *val, const size_t *len);
 void channel_rules_free(struct channel_rules *r);
 
 #endif

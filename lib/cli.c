@@ -51,8 +51,8 @@ cli_init(struct cli *c, const struct cli_tool *tool, int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		const struct cli_opt *o = &tool->opts[i];
 		t->lopts[i].name = o->name;
-		t->lopts[i].has_arg = o->arg == CLI_ARG ? required_argument
-		                                        : no_argument;
+		t->lopts[i].has_arg =
+		    o->arg == CLI_ARG ? required_argument : no_argument;
 		t->lopts[i].val = o->key;
 		if (o->key > 0 && o->key < 128) {
 			buf_addc(&sh, (char)o->key);
@@ -101,25 +101,21 @@ cli_next(struct cli *c)
 
 	c->arg = optarg;
 	switch (k) {
-	case -1:
-		c->optind = optind;
-		return -1;
-	case KEY_HELP:
-		cli_help(c->tool);
-		exit(ERR_OK);
+	case -1: c->optind = optind; return -1;
+	case KEY_HELP: cli_help(c->tool); exit(ERR_OK);
 	case KEY_VERSION:
 		printf("%s (jt) %s\n", c->tool->name, JT_VERSION);
 		exit(ERR_OK);
 	case '?':
 		if (optopt)
 			err_usage("unknown option '-%c'", optopt);
-		err_usage("unknown option '%s'", c->argv[prev < c->argc ?
-		    (optind > prev ? optind - 1 : prev) : c->argc - 1]);
+		err_usage("unknown option '%s'",
+		    c->argv[prev < c->argc ? (optind > prev ? optind - 1 : prev)
+					   : c->argc - 1]);
 	case ':':
 		err_usage("option '%s' needs an argument",
 		    optopt ? opt_text(c, optopt) : c->argv[optind - 1]);
-	default:
-		return k;
+	default: return k;
 	}
 }
 
@@ -181,10 +177,26 @@ cli_size(const char *opt, const char *s)
 	unsigned long long v = strtoull(s, &end, 10);
 	uint64_t mult = 1;
 	switch (*end) {
-	case 'k': case 'K': mult = 1ULL << 10; end++; break;
-	case 'm': case 'M': mult = 1ULL << 20; end++; break;
-	case 'g': case 'G': mult = 1ULL << 30; end++; break;
-	case 't': case 'T': mult = 1ULL << 40; end++; break;
+	case 'k':
+	case 'K':
+		mult = 1ULL << 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		mult = 1ULL << 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		mult = 1ULL << 30;
+		end++;
+		break;
+	case 't':
+	case 'T':
+		mult = 1ULL << 40;
+		end++;
+		break;
 	}
 	if (mult > 1 && (*end == 'b' || *end == 'B'))
 		end++;

@@ -16,17 +16,17 @@
 enum cli_arg { CLI_NOARG = 0, CLI_ARG = 1 };
 
 struct cli_opt {
-	const char *name;	/* long name without "--" */
-	int key;		/* short letter, or >= 256 for long-only */
+	const char *name; /* long name without "--" */
+	int key;          /* short letter, or >= 256 for long-only */
 	enum cli_arg arg;
-	const char *argname;	/* e.g. "FILE"; NULL when arg is CLI_NOARG */
-	const char *help;	/* one line for --help */
+	const char *argname; /* e.g. "FILE"; NULL when arg is CLI_NOARG */
+	const char *help;    /* one line for --help */
 };
 
 struct cli_tool {
-	const char *name;	/* "jt-ingest" */
-	const char *summary;	/* one line, shown by --help and jt --help */
-	const char *synopsis;	/* usage line(s), without the program name */
+	const char *name;     /* "jt-ingest" */
+	const char *summary;  /* one line, shown by --help and jt --help */
+	const char *synopsis; /* usage line(s), without the program name */
 	const struct cli_opt *opts;
 };
 
@@ -42,36 +42,47 @@ enum {
 	CLI_KEY_MAX_FIELD,
 	CLI_KEY_TOOL_BASE = 256 /* first key free for a tool's own options */
 };
-#define CLI_COMMON_OUT \
-	{ "out", 'o', CLI_ARG, "FILE", \
-	    "write to FILE atomically (temporary file, then rename)" }
-#define CLI_COMMON_QUIET \
-	{ "quiet", 'q', CLI_NOARG, NULL, "no summary on stderr" }
-#define CLI_COMMON_REJECTS \
-	{ "rejects", CLI_KEY_REJECTS, CLI_ARG, "FILE", \
-	    "write rejected rows to FILE as file,line,reason,raw" }
-#define CLI_COMMON_MAX_REJECTS \
-	{ "max-rejects", CLI_KEY_MAX_REJECTS, CLI_ARG, "N", \
-	    "fail once more than N rows are rejected (default 1000, -1: no limit)" }
-#define CLI_COMMON_MAX_FIELD \
-	{ "max-field", CLI_KEY_MAX_FIELD, CLI_ARG, "SIZE", \
-	    "reject fields longer than SIZE bytes (default 1M)" }
+#define CLI_COMMON_OUT                                                         \
+	{                                                                      \
+		"out", 'o', CLI_ARG, "FILE",                                   \
+		    "write to FILE atomically (temporary file, then rename)"   \
+	}
+#define CLI_COMMON_QUIET                                                       \
+	{                                                                      \
+		"quiet", 'q', CLI_NOARG, NULL, "no summary on stderr"          \
+	}
+#define CLI_COMMON_REJECTS                                                     \
+	{                                                                      \
+		"rejects", CLI_KEY_REJECTS, CLI_ARG, "FILE",                   \
+		    "write rejected rows to FILE as file,line,reason,raw"      \
+	}
+#define CLI_COMMON_MAX_REJECTS                                                 \
+	{                                                                      \
+		"max-rejects", CLI_KEY_MAX_REJECTS, CLI_ARG, "N",              \
+		    "fail once more than N rows are rejected (default 1000, "  \
+		    "-1: no limit)"                                            \
+	}
+#define CLI_COMMON_MAX_FIELD                                                   \
+	{                                                                      \
+		"max-field", CLI_KEY_MAX_FIELD, CLI_ARG, "SIZE",               \
+		    "reject fields longer than SIZE bytes (default 1M)"        \
+	}
 
 struct cli {
 	const struct cli_tool *tool;
 	int argc;
 	char **argv;
-	const char *arg;	/* argument of the option just returned */
-	int optind;		/* after cli_next returns -1: first operand */
-	void *priv;		/* getopt_long tables, owned */
+	const char *arg; /* argument of the option just returned */
+	int optind;      /* after cli_next returns -1: first operand */
+	void *priv;      /* getopt_long tables, owned */
 };
 
 /*
  * Starts parsing argv for tool; sets the err module's program name.
  * Also installs the signal handlers of err_install_signals().
  */
-void cli_init(struct cli *c, const struct cli_tool *tool, int argc,
-    char **argv);
+void cli_init(
+    struct cli *c, const struct cli_tool *tool, int argc, char **argv);
 /* Returns the next option's key with c->arg set, or -1 at the operands. */
 int cli_next(struct cli *c);
 /* Releases the tables. */
@@ -90,7 +101,6 @@ void cli_refuse_tty_stdin(const struct cli_tool *tool, int noperands);
  */
 uint64_t cli_size(const char *opt, const char *s);
 /* Parses a decimal integer in [min, max]; usage error otherwise. */
-long long cli_int(const char *opt, const char *s, long long min,
-    long long max);
+long long cli_int(const char *opt, const char *s, long long min, long long max);
 
 #endif

@@ -42,14 +42,14 @@ struct rd {
 	size_t max_field, max_record;
 	int ragged;
 	unsigned char delim;
-	int encoding;		/* not UTF-8: lines are converted on input */
-	struct buf xbuf;	/* the converted line */
+	int encoding;    /* not UTF-8: lines are converted on input */
+	struct buf xbuf; /* the converted line */
 
 	/* input chunk */
 	char *cbuf;
 	size_t ccap, cpos, clen;
 	int in_eof;
-	const char *fail_why;	/* a read error, reported once */
+	const char *fail_why; /* a read error, reported once */
 
 	/* lines to read again after an error */
 	struct buf pending;
@@ -57,31 +57,31 @@ struct rd {
 
 	long cur_line;
 	int between;
-	int at_start;		/* nothing read yet: strip a BOM */
+	int at_start; /* nothing read yet: strip a BOM */
 	int done;
 
 	/* the record being read */
 	long rec_line;
-	long rec_lines;		/* physical lines in it so far */
+	long rec_lines; /* physical lines in it so far */
 	struct buf raw;
-	char *line_raw;		/* else: a one-line record's raw text */
+	char *line_raw; /* else: a one-line record's raw text */
 	size_t line_raw_len;
-	int line_raw_cut;	/* its delimiters were cut to NULs */
-	size_t raw_first;	/* bytes of raw up to and including line 1's LF */
+	int line_raw_cut; /* its delimiters were cut to NULs */
+	size_t raw_first; /* bytes of raw up to and including line 1's LF */
 
 	/* fields of the record */
 	struct buf row;
 	size_t *foff;
 	size_t nfo, cfo;
-	size_t rcap;		/* room in the csvin's f and len arrays */
+	size_t rcap; /* room in the csvin's f and len arrays */
 	int row_done;
-	int discard;		/* callbacks ignored while resetting */
+	int discard; /* callbacks ignored while resetting */
 
 	/* a headerless input's first record, returned by the first next() */
 	int first_pending;
 
 	struct buf reason;
-	struct buf skipped;	/* the start of an overlong line */
+	struct buf skipped; /* the start of an overlong line */
 };
 
 /* libcsv's realloc hook cannot see the parser: the limit is global. */
@@ -154,7 +154,7 @@ static void
 parser_reset(struct rd *d)
 {
 	d->discard = 1;
-	csv_set_opts(&d->p, CSV_STRICT);	/* no error from csv_fini */
+	csv_set_opts(&d->p, CSV_STRICT); /* no error from csv_fini */
 	csv_fini(&d->p, on_field, on_row, d);
 	csv_set_opts(&d->p, d->opts);
 	d->discard = 0;
@@ -177,8 +177,8 @@ fill(struct rd *d)
 		d->ccap *= 2;
 		d->cbuf = xrealloc(d->cbuf, d->ccap + 1);
 	}
-	long n = io_read(d->in, d->cbuf + d->clen, d->ccap - d->clen,
-	    &d->fail_why);
+	long n =
+	    io_read(d->in, d->cbuf + d->clen, d->ccap - d->clen, &d->fail_why);
 	if (n < 0)
 		return -1;
 	if (n == 0)
@@ -256,8 +256,10 @@ next_line(struct rd *d, const char **s, size_t *n)
 			return *n ? LINE_LAST : LINE_EOF;
 		}
 		if (avail > d->max_record) {
-			/* Keep the start for the reject; skip to the next LF. */
-			size_t keep = avail < RAW_REJECT_CAP ? avail : RAW_REJECT_CAP;
+			/* Keep the start for the reject; skip to the next LF.
+			 */
+			size_t keep =
+			    avail < RAW_REJECT_CAP ? avail : RAW_REJECT_CAP;
 			buf_clear(&d->skipped);
 			buf_add(&d->skipped, start, keep);
 			d->cpos = d->clen;
@@ -306,7 +308,8 @@ reject_record(struct rd *d, int replay)
 		struct buf rest = { 0 };
 		buf_add(&rest, d->raw.data + d->raw_first,
 		    d->raw.len - d->raw_first);
-		buf_add(&rest, d->pending.data + d->ppos, d->pending.len - d->ppos);
+		buf_add(
+		    &rest, d->pending.data + d->ppos, d->pending.len - d->ppos);
 		buf_free(&d->pending);
 		d->pending = rest;
 		d->ppos = 0;
@@ -356,7 +359,8 @@ cut_line(struct rd *d, struct csvin *r, char *s, size_t n, char *nq)
 			for (;;) {
 				char *q = memchr(p, '"', (size_t)(end - p));
 				if (!q)
-					return 1; /* continues on the next line */
+					return 1; /* continues on the next line
+						   */
 				memmove(w, p, (size_t)(q - p));
 				w += q - p;
 				if (q + 1 < end && q[1] == '"') {
@@ -448,8 +452,9 @@ finish_row(struct rd *d, struct csvin *r, int is_header, int valid)
 		size_t bad = utf8_check(r->f[i], r->len[i]);
 		if (bad < r->len[i]) {
 			char tmp[32];
-			reasonf(d, r->f[i][bad] ? "column '%s': invalid UTF-8"
-			                        : "column '%s': NUL byte",
+			reasonf(d,
+			    r->f[i][bad] ? "column '%s': invalid UTF-8"
+					 : "column '%s': NUL byte",
 			    column_name(d, r, i, tmp, sizeof tmp));
 			return -1;
 		}
@@ -529,7 +534,8 @@ read_record(struct rd *d, struct csvin *r, int is_header)
 		d->rec_lines++;
 		if (k == LINE_LONG || d->raw.len + n + 1 > d->max_record) {
 			buf_add(&d->raw, s, n);
-			reasonf(d, "record longer than %zu bytes", d->max_record);
+			reasonf(
+			    d, "record longer than %zu bytes", d->max_record);
 			return rejected(d, r, k != LINE_LONG);
 		}
 		/*
@@ -580,13 +586,17 @@ read_record(struct rd *d, struct csvin *r, int is_header)
 			int e = csv_error(&d->p);
 			if (e == CSV_ENOMEM && field_refused) {
 				if (d->p.quoted && d->rec_lines > 1)
-					reasonf(d, "quoted field not closed within "
-					    "%zu bytes", d->max_field);
+					reasonf(d,
+					    "quoted field not closed within "
+					    "%zu bytes",
+					    d->max_field);
 				else
-					reasonf(d, "field longer than %zu bytes",
+					reasonf(d,
+					    "field longer than %zu bytes",
 					    d->max_field);
 			} else if (e == CSV_EPARSE)
-				reasonf(d, "malformed quoted field (stray quote "
+				reasonf(d,
+				    "malformed quoted field (stray quote "
 				    "or text after a closing quote)");
 			else
 				err_die("%s: libcsv: %s", io_name(d->in),
@@ -600,7 +610,7 @@ read_record(struct rd *d, struct csvin *r, int is_header)
 		}
 		if (d->row_done)
 			return finish_row(d, r, is_header, 0) ? CSVIN_REJECT
-			                                     : CSVIN_ROW;
+							      : CSVIN_ROW;
 	}
 }
 
@@ -620,10 +630,10 @@ csvin_open(const char *path, const struct csvin_opts *opts, const char **why)
 	r->priv = d;
 	d->in = in;
 	d->delim = (unsigned char)(opts->delim ? opts->delim : ',');
-	d->max_field = opts->max_field ? opts->max_field
-	                               : CSVIN_MAX_FIELD_DEFAULT;
-	d->max_record = d->max_field > ((size_t)-1) / 32 ? d->max_field
-	                                                : d->max_field * 16;
+	d->max_field =
+	    opts->max_field ? opts->max_field : CSVIN_MAX_FIELD_DEFAULT;
+	d->max_record =
+	    d->max_field > ((size_t)-1) / 32 ? d->max_field : d->max_field * 16;
 	field_limit = d->max_field;
 	d->ragged = opts->ragged;
 	d->encoding = opts->encoding;

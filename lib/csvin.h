@@ -31,34 +31,34 @@
 #define CSVIN_MAX_FIELD_DEFAULT (1024 * 1024)
 
 struct csvin_opts {
-	char delim;		/* field separator; 0 means ',' */
-	size_t max_field;	/* 0 means CSVIN_MAX_FIELD_DEFAULT */
-	int no_header;		/* the first record is data (columns c1..cN) */
-	int ragged;		/* accept rows with fewer or more fields */
-	int encoding;		/* enum utf8_encoding of the input; 0 UTF-8 */
+	char delim;       /* field separator; 0 means ',' */
+	size_t max_field; /* 0 means CSVIN_MAX_FIELD_DEFAULT */
+	int no_header;    /* the first record is data (columns c1..cN) */
+	int ragged;       /* accept rows with fewer or more fields */
+	int encoding;     /* enum utf8_encoding of the input; 0 UTF-8 */
 };
 
 enum csvin_status {
-	CSVIN_ROW = 0,		/* r->nf fields of r->f / r->len at r->line */
+	CSVIN_ROW = 0, /* r->nf fields of r->f / r->len at r->line */
 	CSVIN_EOF = 1,
-	CSVIN_REJECT = 2,	/* r->line, r->reason, csvin_raw() */
-	CSVIN_FAIL = 3		/* read error: r->reason; EOF follows */
+	CSVIN_REJECT = 2, /* r->line, r->reason, csvin_raw() */
+	CSVIN_FAIL = 3    /* read error: r->reason; EOF follows */
 };
 
 struct csvin {
 	/* the current record (valid until the next csvin_next) */
-	size_t nf;		/* number of fields */
-	char **f;		/* NUL-terminated fields */
-	size_t *len;		/* their lengths */
-	long line;		/* physical line where the record starts */
-	const char *reason;	/* why the record was rejected (CSVIN_REJECT) */
+	size_t nf;          /* number of fields */
+	char **f;           /* NUL-terminated fields */
+	size_t *len;        /* their lengths */
+	long line;          /* physical line where the record starts */
+	const char *reason; /* why the record was rejected (CSVIN_REJECT) */
 
 	/* the header, fixed after csvin_open */
 	size_t ncols;
-	char **col;		/* column names */
-	int empty;		/* the input had no header at all (empty file) */
+	char **col; /* column names */
+	int empty;  /* the input had no header at all (empty file) */
 
-	void *priv;		/* reader state */
+	void *priv; /* reader state */
 };
 
 /*
@@ -68,8 +68,8 @@ struct csvin {
  * malformed header is fatal: NULL is returned with *why set to a message
  * (owned by the reader module, valid until the next call).
  */
-struct csvin *csvin_open(const char *path, const struct csvin_opts *opts,
-    const char **why);
+struct csvin *csvin_open(
+    const char *path, const struct csvin_opts *opts, const char **why);
 /* Reads the next record; see enum csvin_status. */
 enum csvin_status csvin_next(struct csvin *r);
 /* Index of column name, or -1. */

@@ -21,11 +21,10 @@ csvout_init(struct csvout *w, struct io_out *out, char delim)
 	w->special[(unsigned char)w->delim] = 1;
 	/* a bound above the four special bytes, for a quick word test; the
 	 * test is exact only for bounds up to 128 */
-	unsigned char top = (unsigned char)w->delim > '"' ? (unsigned char)w->delim
-	                                                   : '"';
+	unsigned char top =
+	    (unsigned char)w->delim > '"' ? (unsigned char)w->delim : '"';
 	w->below = top < 128 ? ONES * (uint64_t)(top + 1) : ONES * 128;
 }
-
 
 /* Nonzero when a byte of w equals the byte b (times ONES). */
 static inline uint64_t
@@ -63,7 +62,7 @@ csvout_field(struct csvout *w, const char *s, size_t n)
 {
 	struct io_out *o = w->out;
 	const uint64_t d = ONES * (unsigned char)w->delim, q = ONES * '"',
-	               cr = ONES * '\r', lf = ONES * '\n';
+		       cr = ONES * '\r', lf = ONES * '\n';
 
 	if (o->cap - o->len < n + 1) {
 		io_flush(o);
@@ -91,7 +90,7 @@ csvout_field(struct csvout *w, const char *s, size_t n)
 		/* all four are below w->below: most words have none */
 		if (((x - w->below) & ~x & HIGHS) &&
 		    (has_byte(x, d) | has_byte(x, q) | has_byte(x, cr) |
-		        has_byte(x, lf)))
+			has_byte(x, lf)))
 			goto quote;
 		memcpy(dst + i, &x, 8);
 	}

@@ -14,12 +14,12 @@
 #include "io.h"
 
 struct csvout {
-	struct io_out *out;	/* borrowed; the caller closes it */
+	struct io_out *out; /* borrowed; the caller closes it */
 	char delim;
-	size_t nfields;		/* fields written on this row */
-	int last_empty;		/* the last field written was empty */
+	size_t nfields;             /* fields written on this row */
+	int last_empty;             /* the last field written was empty */
 	unsigned char special[256]; /* bytes that force quoting */
-	uint64_t below;		/* eight copies of a bound above them all */
+	uint64_t below;             /* eight copies of a bound above them all */
 };
 
 /* Starts writing rows to out with delimiter delim (0 means ','). */
@@ -36,7 +36,6 @@ void csvout_str(struct csvout *w, const char *s);
 /* Ends the row with LF. */
 void csvout_end(struct csvout *w);
 /* Writes a whole row of n fields (len may be NULL: strlen is used). */
-void csvout_row(struct csvout *w, char *const *f, const size_t *len,
-    size_t n);
+void csvout_row(struct csvout *w, char *const *f, const size_t *len, size_t n);
 
 #endif

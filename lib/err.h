@@ -23,20 +23,20 @@ const char *err_prog(void);
 
 /* Prints "prog: message" and exits with status 1 after cleanup hooks. */
 void err_die(const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 1, 2)));
+    __attribute__((noreturn, format(printf, 1, 2)));
 /* Prints "prog: message" and returns; the caller decides the status. */
 void err_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "prog: warning: message". */
 void err_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "prog: file:line: message" (line 0 prints "prog: file: message"). */
 void err_data(const char *file, long line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /*
  * Prints "prog: message", then "Try 'prog --help' for more information."
  * and exits with status 2 after cleanup hooks.
  */
 void err_usage(const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 1, 2)));
+    __attribute__((noreturn, format(printf, 1, 2)));
 
 /*
  * Registers fn(arg) to run when the program dies (err_die, err_usage,
@@ -56,7 +56,8 @@ void err_run_cleanups(void);
  */
 void err_install_signals(void);
 
-/* Allocation: each dies with "prog: out of memory" instead of returning NULL. */
+/* Allocation: each dies with "prog: out of memory" instead of returning NULL.
+ */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);

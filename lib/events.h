@@ -13,9 +13,17 @@
 
 /* Rank of a column name in the fixed order; attributes get EVENTS_ATTR. */
 enum {
-	EVENTS_TS, EVENTS_PERSON, EVENTS_ID, EVENTS_CHANNEL, EVENTS_EVENT,
-	EVENTS_VALUE, EVENTS_SOURCE, EVENTS_JOURNEY, EVENTS_SESSION,
-	EVENTS_STEP, EVENTS_ATTR
+	EVENTS_TS,
+	EVENTS_PERSON,
+	EVENTS_ID,
+	EVENTS_CHANNEL,
+	EVENTS_EVENT,
+	EVENTS_VALUE,
+	EVENTS_SOURCE,
+	EVENTS_JOURNEY,
+	EVENTS_SESSION,
+	EVENTS_STEP,
+	EVENTS_ATTR
 };
 int events_rank(const char *name);
 /* Nonzero when name is an identifier column ("id_" and a non-empty type). */

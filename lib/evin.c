@@ -19,7 +19,7 @@ struct input {
 struct ev {
 	struct input *in;
 	size_t nin, cur;
-	uint64_t bytes_done;	/* bytes of inputs already finished */
+	uint64_t bytes_done; /* bytes of inputs already finished */
 };
 
 static long
@@ -32,8 +32,8 @@ find(const char **names, size_t n, const char *name)
 }
 
 struct evin *
-evin_open(char *const *paths, size_t npaths, const struct csvin_opts *opts,
-    int quiet)
+evin_open(
+    char *const *paths, size_t npaths, const struct csvin_opts *opts, int quiet)
 {
 	static char *const stdin_path[] = { "-" };
 	struct evin *e = xcalloc(1, sizeof *e);
@@ -64,7 +64,8 @@ evin_open(char *const *paths, size_t npaths, const struct csvin_opts *opts,
 				continue;
 			if (n == cap) {
 				cap *= 2;
-				names = xreallocarray(names, cap, sizeof *names);
+				names =
+				    xreallocarray(names, cap, sizeof *names);
 			}
 			names[n++] = r->col[c];
 		}

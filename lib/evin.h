@@ -19,12 +19,12 @@
 
 struct evin {
 	size_t ncols;
-	const char **col;	/* union header, owned by evin */
+	const char **col; /* union header, owned by evin */
 
 	/* the current row (CSVIN_ROW), valid until the next evin_next */
-	const char **f;		/* ncols fields, "" where the input has none */
+	const char **f; /* ncols fields, "" where the input has none */
 	size_t *len;
-	const char *file;	/* input name for messages */
+	const char *file; /* input name for messages */
 	long line;
 
 	/* CSVIN_REJECT / CSVIN_FAIL */

@@ -9,19 +9,47 @@
 #include "ident.h"
 
 /* Junk values, compared after trim and lower-case. */
-#define J(s) { s, sizeof s - 1 }
+#define J(s)                                                                   \
+	{                                                                      \
+		s, sizeof s - 1                                                \
+	}
 static const struct {
 	const char *s;
 	size_t n;
 } junk[] = {
-	J(""), J("null"), J("none"), J("nil"), J("nan"), J("n/a"), J("na"),
-	J("-"), J("--"), J("undefined"), J("unknown"), J("anonymous"),
-	J("anon"), J("guest"), J("test"), J("invalid"), J("[object object]"),
-	J("0"), J("-1"), J("true"), J("false"), J("not set"), J("(not set)"),
-	J("test@test.com"), J("none@none.com"), J("no@email.com"),
-	J("noemail@noemail.com"), J("example@example.com"),
-	J("email@example.com"), J("user@example.com"), J("null@null.com"),
-	J("a@a.com"), J("x@x.com"),
+	J(""),
+	J("null"),
+	J("none"),
+	J("nil"),
+	J("nan"),
+	J("n/a"),
+	J("na"),
+	J("-"),
+	J("--"),
+	J("undefined"),
+	J("unknown"),
+	J("anonymous"),
+	J("anon"),
+	J("guest"),
+	J("test"),
+	J("invalid"),
+	J("[object object]"),
+	J("0"),
+	J("-1"),
+	J("true"),
+	J("false"),
+	J("not set"),
+	J("(not set)"),
+	J("test@test.com"),
+	J("none@none.com"),
+	J("no@email.com"),
+	J("noemail@noemail.com"),
+	J("example@example.com"),
+	J("email@example.com"),
+	J("user@example.com"),
+	J("null@null.com"),
+	J("a@a.com"),
+	J("x@x.com"),
 };
 #define JUNK_MAXLEN 20
 
@@ -62,7 +90,7 @@ ident_is_junk(const char *s, size_t n)
 	/* placeholder mailboxes: noemail@..., no-reply@... */
 	if (n > 8 && (s[0] | 0x20) == 'n' &&
 	    (strncasecmp(s, "noemail@", 8) == 0 ||
-	                 strncasecmp(s, "no-email@", 9) == 0))
+		strncasecmp(s, "no-email@", 9) == 0))
 		return 1;
 	/* all zeros with separators (000-000-0000, the zero UUID), or one
 	 * digit repeated 7+ times (1111111111) */
@@ -78,7 +106,7 @@ ident_is_junk(const char *s, size_t n)
 				same = 0;
 			digits++;
 		} else if (c == '-' || c == ' ' || c == '.' || c == '(' ||
-		           c == ')' || c == '+' || c == '/' || c == '_')
+		    c == ')' || c == '+' || c == '/' || c == '_')
 			continue;
 		else {
 			other++;
@@ -146,8 +174,9 @@ phone_digits(const char *s, size_t n, int *intl, struct buf *out)
 		if (c >= '0' && c <= '9')
 			buf_addc(out, c);
 		else if (c == 'x' || c == 'X' || c == '#' || c == ',' ||
-		         c == ';' || ((c == 'e' || c == 'E') && i + 1 < n &&
-		                         (s[i + 1] == 'x' || s[i + 1] == 'X')))
+		    c == ';' ||
+		    ((c == 'e' || c == 'E') && i + 1 < n &&
+			(s[i + 1] == 'x' || s[i + 1] == 'X')))
 			break; /* extension: x123, ext. 123, #123 */
 	}
 	if (!*intl && out->len > 2 && out->data[0] == '0' &&
@@ -187,7 +216,8 @@ ident_normalise(enum ident_kind kind, const char *s, size_t n,
 			int has_cc = out->len == cl + 10 &&
 			    strncmp(out->data, country, cl) == 0;
 			if (!has_cc) {
-				/* a national number: drop a trunk 0, add the code */
+				/* a national number: drop a trunk 0, add the
+				 * code */
 				const char *d = out->data;
 				size_t dl = out->len;
 				if (dl > 1 && d[0] == '0') {
@@ -208,8 +238,7 @@ ident_normalise(enum ident_kind kind, const char *s, size_t n,
 		}
 		break;
 	}
-	default:
-		buf_add(out, s, n);
+	default: buf_add(out, s, n);
 	}
 	return out->len == 0;
 }

@@ -17,33 +17,32 @@ enum kind { K_SRC, K_SET, K_EMPTY };
 struct ocol {
 	char *name;
 	enum kind kind;
-	long src;		/* K_SRC: source column */
-	const char *cval;	/* K_SET: the constant (borrowed from conf) */
-	const char *src_name;	/* for messages: the source column's name */
+	long src;             /* K_SRC: source column */
+	const char *cval;     /* K_SET: the constant (borrowed from conf) */
+	const char *src_name; /* for messages: the source column's name */
 	enum ident_kind idk;
 	int is_id;
-	struct buf b;		/* normalised value */
+	struct buf b; /* normalised value */
 };
 
 enum { W_SOURCE, W_MEDIUM, W_CAMPAIGN, W_REFERRER, W_URL, W_N };
-static const char *const web_cols[W_N] = {
-	"utm_source", "utm_medium", "utm_campaign", "referrer", "url"
-};
+static const char *const web_cols[W_N] = { "utm_source", "utm_medium",
+	"utm_campaign", "referrer", "url" };
 
 struct ingest_plan {
 	const struct ingest_conf *c;
 	struct ocol *col;
 	size_t n;
 	long ts, channel, value, event;
-	long web[W_N];		/* output column, or -1 */
-	long web_src[W_N];	/* else the input column not passed, or -1 */
-	long *rule_col;		/* per rules column: output index or -1 */
-	long *rule_src;		/* else the input column, or -1 */
+	long web[W_N];     /* output column, or -1 */
+	long web_src[W_N]; /* else the input column not passed, or -1 */
+	long *rule_col;    /* per rules column: output index or -1 */
+	long *rule_src;    /* else the input column, or -1 */
 	const char **rule_val;
 	size_t *rule_len;
 	long *where_col;
 	char *base;
-	size_t *ids;		/* the id_* output columns */
+	size_t *ids; /* the id_* output columns */
 	size_t nids;
 	struct buf fixed_channel; /* a --set channel, snake-cased once */
 	int channel_fixed;
@@ -123,8 +122,10 @@ ingest_plan_new(const struct ingest_conf *c, char *const *src, size_t nsrc,
 	for (size_t i = 0; i < c->nmap; i++) {
 		long s = find_src(src, nsrc, c->map[i].val);
 		if (s < 0) {
-			snprintf(why, whylen, "--map %s=%s: no %s '%s' in the "
-			    "input", c->map[i].key, c->map[i].val,
+			snprintf(why, whylen,
+			    "--map %s=%s: no %s '%s' in the "
+			    "input",
+			    c->map[i].key, c->map[i].val,
 			    src_is_json ? "path" : "column", c->map[i].val);
 			goto fail;
 		}
@@ -143,7 +144,8 @@ ingest_plan_new(const struct ingest_conf *c, char *const *src, size_t nsrc,
 	for (size_t s = 0; s < nsrc; s++) {
 		if (used[s] || find_col(p, src[s]) >= 0)
 			continue;
-		/* --keep chooses among attributes; reserved names always pass */
+		/* --keep chooses among attributes; reserved names always pass
+		 */
 		if (c->keep_given && events_rank(src[s]) == EVENTS_ATTR &&
 		    !in_list(c->keep, c->nkeep, src[s]))
 			continue;
@@ -171,7 +173,8 @@ ingest_plan_new(const struct ingest_conf *c, char *const *src, size_t nsrc,
 
 	p->ts = find_col(p, "ts");
 	if (p->ts < 0) {
-		snprintf(why, whylen, "no 'ts' column in the output: name the "
+		snprintf(why, whylen,
+		    "no 'ts' column in the output: name the "
 		    "time column with --map ts=COLUMN");
 		goto fail;
 	}
@@ -193,14 +196,14 @@ ingest_plan_new(const struct ingest_conf *c, char *const *src, size_t nsrc,
 		if (!o->src_name)
 			o->src_name = o->name;
 	}
-	if (p->channel >= 0 && p->col[p->channel].kind == K_SET &&
-	    !c->rules && !c->channels_web) {
+	if (p->channel >= 0 && p->col[p->channel].kind == K_SET && !c->rules &&
+	    !c->channels_web) {
 		/* a constant channel: snake-case it once, not per row */
 		const char *v = p->col[p->channel].cval;
 		size_t n = strlen(v);
 		buf_reserve(&p->fixed_channel, n + 1);
-		p->fixed_channel.len = channel_snake(v, n,
-		    p->fixed_channel.data, n + 1);
+		p->fixed_channel.len =
+		    channel_snake(v, n, p->fixed_channel.data, n + 1);
 		p->channel_fixed = 1;
 	}
 	if (c->rules) {
@@ -219,8 +222,10 @@ ingest_plan_new(const struct ingest_conf *c, char *const *src, size_t nsrc,
 	for (size_t i = 0; i < c->nwhere; i++) {
 		p->where_col[i] = find_col(p, c->where[i].col);
 		if (p->where_col[i] < 0) {
-			snprintf(why, whylen, "--where: no column '%s' in the "
-			    "output", c->where[i].col);
+			snprintf(why, whylen,
+			    "--where: no column '%s' in the "
+			    "output",
+			    c->where[i].col);
 			goto fail;
 		}
 	}
@@ -336,9 +341,9 @@ web_field(const struct ingest_plan *p, int w, const char **out,
 }
 
 enum ingest_result
-ingest_row(struct ingest_plan *p, const char *const *src,
-    const size_t *srclen, struct ingest_stats *st, const char **out,
-    size_t *outlen, char *why, size_t whylen)
+ingest_row(struct ingest_plan *p, const char *const *src, const size_t *srclen,
+    struct ingest_stats *st, const char **out, size_t *outlen, char *why,
+    size_t whylen)
 {
 	const struct ingest_conf *c = p->c;
 	int any_id = 0;
@@ -374,12 +379,13 @@ ingest_row(struct ingest_plan *p, const char *const *src,
 			return INGEST_REJECT;
 		}
 		int rc = c->ts_fmt ? ts_fmt_parse(c->ts_fmt, s, n, c->tz, &t)
-		                   : ts_parse_auto(s, n, c->tz, &t);
+				   : ts_parse_auto(s, n, c->tz, &t);
 		o->b.len = 0;
 		buf_reserve(&o->b, TS_FORMAT_LEN + 1);
 		if (rc < 0 || ts_format(t, o->b.data) < 0) {
-			snprintf(why, whylen, "column '%s': invalid time '%.*s'",
-			    o->src_name, clip(s, n), s);
+			snprintf(why, whylen,
+			    "column '%s': invalid time '%.*s'", o->src_name,
+			    clip(s, n), s);
 			return INGEST_REJECT;
 		}
 		o->b.len = TS_FORMAT_LEN;
@@ -393,7 +399,8 @@ ingest_row(struct ingest_plan *p, const char *const *src,
 		const char *s = out[i];
 		size_t n = outlen[i];
 		trim(&s, &n);
-		int junk = ident_normalise(o->idk, s, n, c->phone_country, &o->b);
+		int junk =
+		    ident_normalise(o->idk, s, n, c->phone_country, &o->b);
 		if (junk && n > 0)
 			count_junk(st, o->name);
 		if (o->b.len)
@@ -407,7 +414,8 @@ ingest_row(struct ingest_plan *p, const char *const *src,
 		size_t n = outlen[p->value];
 		trim(&s, &n);
 		if (n && !is_number(s, n)) {
-			snprintf(why, whylen, "column '%s': invalid number '%.*s'",
+			snprintf(why, whylen,
+			    "column '%s': invalid number '%.*s'",
 			    p->col[p->value].src_name, clip(s, n), s);
 			return INGEST_REJECT;
 		}
@@ -434,23 +442,25 @@ ingest_row(struct ingest_plan *p, const char *const *src,
 			for (size_t i = 0; i < nr; i++) {
 				long k = p->rule_col[i], sk = p->rule_src[i];
 				p->rule_val[i] = k >= 0 ? out[k]
-				               : sk >= 0 ? src[sk] : NULL;
+				    : sk >= 0           ? src[sk]
+							: NULL;
 				p->rule_len[i] = k >= 0 ? outlen[k]
-				               : sk >= 0 ? srclen[sk] : 0;
+				    : sk >= 0           ? srclen[sk]
+							: 0;
 			}
-			ch = channel_rules_apply(c->rules, p->rule_val,
-			    p->rule_len);
+			ch = channel_rules_apply(
+			    c->rules, p->rule_val, p->rule_len);
 		}
 		if (!ch && c->channels_web) {
 			struct channel_hit h;
-			h.utm_source = web_field(p, W_SOURCE, out, outlen, src,
-			    srclen);
-			h.utm_medium = web_field(p, W_MEDIUM, out, outlen, src,
-			    srclen);
-			h.utm_campaign = web_field(p, W_CAMPAIGN, out, outlen, src,
-			    srclen);
-			h.referrer = web_field(p, W_REFERRER, out, outlen, src,
-			    srclen);
+			h.utm_source =
+			    web_field(p, W_SOURCE, out, outlen, src, srclen);
+			h.utm_medium =
+			    web_field(p, W_MEDIUM, out, outlen, src, srclen);
+			h.utm_campaign =
+			    web_field(p, W_CAMPAIGN, out, outlen, src, srclen);
+			h.referrer =
+			    web_field(p, W_REFERRER, out, outlen, src, srclen);
 			h.url = web_field(p, W_URL, out, outlen, src, srclen);
 			h.site = c->site;
 			ch = channel_web(&h);

@@ -22,8 +22,8 @@
 #include "ts.h"
 
 struct ingest_where {
-	char *col;	/* output column */
-	int negate;	/* !~ */
+	char *col;  /* output column */
+	int negate; /* !~ */
 	struct re *re;
 };
 
@@ -32,14 +32,14 @@ struct ingest_conf {
 	size_t nmap;
 	struct spec_pair *set;
 	size_t nset;
-	char **keep;		/* NULL: pass every unmapped column through */
+	char **keep; /* NULL: pass every unmapped column through */
 	size_t nkeep;
 	int keep_given;
 	struct ingest_where *where;
 	size_t nwhere;
-	const char *source;	/* --source, or NULL: the file's base name */
-	struct ts_fmt *ts_fmt;	/* NULL: auto-detect */
-	struct ts_zone *tz;	/* NULL: UTC */
+	const char *source;    /* --source, or NULL: the file's base name */
+	struct ts_fmt *ts_fmt; /* NULL: auto-detect */
+	struct ts_zone *tz;    /* NULL: UTC */
 	const char *phone_country;
 	int channels_web;
 	const char *site;
@@ -53,7 +53,7 @@ struct ingest_stats {
 	uint64_t no_id;
 	size_t nid;
 	struct {
-		char *col;	/* owned */
+		char *col; /* owned */
 		uint64_t junk;
 	} id[INGEST_MAX_IDCOLS];
 };

@@ -28,11 +28,11 @@ struct io_in {
 	int fd;
 	char *name;
 	int gz;
-	int eof;		/* the raw input has ended */
-	int zdone;		/* gzip: last member complete, no more input */
-	const char *zerr;	/* gzip error met after some output: next read */
+	int eof;          /* the raw input has ended */
+	int zdone;        /* gzip: last member complete, no more input */
+	const char *zerr; /* gzip error met after some output: next read */
 	uint64_t raw_bytes;
-	unsigned char *raw;	/* raw (compressed) bytes read ahead */
+	unsigned char *raw; /* raw (compressed) bytes read ahead */
 	size_t raw_pos, raw_len;
 	z_stream z;
 };
@@ -43,7 +43,8 @@ raw_fill(struct io_in *in, const char **why)
 	ssize_t n;
 
 	if (in->raw_pos > 0 && in->raw_pos < in->raw_len)
-		memmove(in->raw, in->raw + in->raw_pos, in->raw_len - in->raw_pos);
+		memmove(
+		    in->raw, in->raw + in->raw_pos, in->raw_len - in->raw_pos);
 	in->raw_len -= in->raw_pos;
 	in->raw_pos = 0;
 	do
@@ -258,8 +259,8 @@ io_out_open(const char *path)
 	size_t need = strlen(path) + 16;
 	o->tmp = xmalloc(need);
 	/* A hidden name in the same folder: rename(2) is then atomic. */
-	snprintf(o->tmp, need, "%.*s.%s.XXXXXX", (int)dirlen, path,
-	    path + dirlen);
+	snprintf(
+	    o->tmp, need, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
 	o->fd = mkstemp(o->tmp);
 	if (o->fd < 0)
 		err_die("%s: %s", path, strerror(errno));
@@ -286,7 +287,8 @@ write_all(struct io_out *o, const char *p, size_t n)
 			if (errno == EINTR)
 				continue;
 			if (errno == EPIPE) {
-				/* SIGPIPE was blocked or ignored: end as if not. */
+				/* SIGPIPE was blocked or ignored: end as if
+				 * not. */
 				err_run_cleanups();
 				signal(SIGPIPE, SIG_DFL);
 				raise(SIGPIPE);

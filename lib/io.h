@@ -42,8 +42,8 @@ void io_close(struct io_in *in);
 /* The fields are private to io.c; they are here for the inline io_putc. */
 struct io_out {
 	int fd;
-	char *path;	/* target, NULL for stdout */
-	char *tmp;	/* temporary file next to the target */
+	char *path; /* target, NULL for stdout */
+	char *tmp;  /* temporary file next to the target */
 	int hook;
 	char *buf;
 	size_t len;

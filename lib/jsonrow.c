@@ -31,19 +31,19 @@
 enum kind { K_STRING, K_RAW, K_NULL, K_CONTAINER };
 
 struct ent {
-	size_t path_off, path_len;	/* in paths */
-	size_t val_off, val_len;	/* in vals (string) or the line */
+	size_t path_off, path_len; /* in paths */
+	size_t val_off, val_len;   /* in vals (string) or the line */
 	unsigned char kind;
-	unsigned char in_array;		/* not a leaf for jsonrow_leaves */
+	unsigned char in_array; /* not a leaf for jsonrow_leaves */
 };
 
 struct jsonrow {
 	const char *line;
 	struct ent *ent;
 	size_t n, cap;
-	struct buf paths;	/* every entry's path, back to back */
-	struct buf vals;	/* decoded strings */
-	struct buf path;	/* the path being walked */
+	struct buf paths; /* every entry's path, back to back */
+	struct buf vals;  /* decoded strings */
+	struct buf path;  /* the path being walked */
 	const char *err;
 	size_t err_at;
 };
@@ -145,7 +145,7 @@ string(struct jsonrow *j, const char *p, const char *end, struct buf *out)
 	for (;;) {
 		const char *q = p;
 		while (q < end && *q != '"' && *q != '\\' &&
-		       (unsigned char)*q >= 0x20)
+		    (unsigned char)*q >= 0x20)
 			q++;
 		buf_add(out, p, (size_t)(q - p));
 		if (q == end)
@@ -174,21 +174,25 @@ string(struct jsonrow *j, const char *p, const char *end, struct buf *out)
 				return fail(j, q, "invalid \\u escape"), NULL;
 			p += 4;
 			if (cp >= 0xD800 && cp <= 0xDBFF) {
-				if (end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
-				    hex4(p + 2, &lo) < 0 || lo < 0xDC00 ||
-				    lo > 0xDFFF)
-					return fail(j, q, "unpaired surrogate in "
-					    "\\u escape"), NULL;
+				if (end - p < 6 || p[0] != '\\' ||
+				    p[1] != 'u' || hex4(p + 2, &lo) < 0 ||
+				    lo < 0xDC00 || lo > 0xDFFF)
+					return fail(j, q,
+						   "unpaired surrogate in "
+						   "\\u escape"),
+					       NULL;
 				p += 6;
-				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+				cp = 0x10000 + ((cp - 0xD800) << 10) +
+				    (lo - 0xDC00);
 			} else if (cp >= 0xDC00 && cp <= 0xDFFF)
-				return fail(j, q, "unpaired surrogate in \\u "
-				    "escape"), NULL;
+				return fail(j, q,
+					   "unpaired surrogate in \\u "
+					   "escape"),
+				       NULL;
 			put_utf8(out, cp ? cp : 0xFFFD);
 			break;
 		}
-		default:
-			return fail(j, q, "invalid escape in string"), NULL;
+		default: return fail(j, q, "invalid escape in string"), NULL;
 		}
 	}
 }
@@ -226,8 +230,8 @@ number(struct jsonrow *j, const char *p, const char *end)
 	return p;
 }
 
-static const char *value(struct jsonrow *j, const char *p, const char *end,
-    int depth, int in_array);
+static const char *value(
+    struct jsonrow *j, const char *p, const char *end, int depth, int in_array);
 
 /* Appends ".key" (or "key" at the top) to the path. */
 static void
@@ -247,8 +251,8 @@ path_pop(struct jsonrow *j, size_t mark)
 }
 
 static const char *
-object(struct jsonrow *j, const char *p, const char *end, int depth,
-    int in_array)
+object(
+    struct jsonrow *j, const char *p, const char *end, int depth, int in_array)
 {
 	p = ws(p + 1, end);
 	if (p < end && *p == '}')
@@ -317,8 +321,8 @@ literal(struct jsonrow *j, const char *p, const char *end, const char *word,
 }
 
 static const char *
-value(struct jsonrow *j, const char *p, const char *end, int depth,
-    int in_array)
+value(
+    struct jsonrow *j, const char *p, const char *end, int depth, int in_array)
 {
 	if (depth > MAX_DEPTH)
 		return fail(j, p, "nesting deeper than 64"), NULL;
@@ -332,7 +336,7 @@ value(struct jsonrow *j, const char *p, const char *end, int depth,
 		size_t at = j->n;
 		add(j, K_CONTAINER, in_array);
 		q = *p == '{' ? object(j, p, end, depth, in_array)
-		              : array(j, p, end, depth);
+			      : array(j, p, end, depth);
 		if (!q)
 			return NULL;
 		e = &j->ent[at]; /* add() may have moved the array */
@@ -370,8 +374,8 @@ value(struct jsonrow *j, const char *p, const char *end, int depth,
 }
 
 int
-jsonrow_parse(struct jsonrow *j, const char *s, size_t n, char *why,
-    size_t whylen)
+jsonrow_parse(
+    struct jsonrow *j, const char *s, size_t n, char *why, size_t whylen)
 {
 	const char *end = s + n, *p;
 
@@ -387,7 +391,8 @@ jsonrow_parse(struct jsonrow *j, const char *s, size_t n, char *why,
 		return -1;
 	}
 	if (p == end || *p != '{') {
-		snprintf(why, whylen, "invalid JSON: expected '{' at column %zu",
+		snprintf(why, whylen,
+		    "invalid JSON: expected '{' at column %zu",
 		    (size_t)(p - s) + 1);
 		return -1;
 	}
@@ -413,10 +418,8 @@ text_of(const struct jsonrow *j, const struct ent *e, struct buf *out)
 	case K_STRING:
 		buf_add(out, j->vals.data + e->val_off, e->val_len);
 		break;
-	case K_NULL:
-		break;
-	default:
-		buf_add(out, j->line + e->val_off, e->val_len);
+	case K_NULL: break;
+	default: buf_add(out, j->line + e->val_off, e->val_len);
 	}
 }
 
@@ -438,8 +441,7 @@ jsonrow_get(struct jsonrow *j, const char *path, struct buf *out)
 }
 
 void
-jsonrow_leaves(struct jsonrow *j, void (*fn)(const char *, void *),
-    void *arg)
+jsonrow_leaves(struct jsonrow *j, void (*fn)(const char *, void *), void *arg)
 {
 	struct buf p = { 0 };
 	for (size_t i = 1; i < j->n; i++) {

@@ -24,8 +24,8 @@ struct jsonrow *jsonrow_new(void);
  * be valid UTF-8 (the caller checks) and stay unchanged until the next
  * call: values are read from it.
  */
-int jsonrow_parse(struct jsonrow *j, const char *s, size_t n, char *why,
-    size_t whylen);
+int jsonrow_parse(
+    struct jsonrow *j, const char *s, size_t n, char *why, size_t whylen);
 /*
  * The text of the value at path into out (cleared first).  Returns 1 when
  * the path exists (also for null, which gives ""), 0 when it does not.
@@ -36,8 +36,8 @@ int jsonrow_get(struct jsonrow *j, const char *path, struct buf *out);
  * objects flattened with dots, in document order (arrays count as leaves,
  * empty objects are skipped).
  */
-void jsonrow_leaves(struct jsonrow *j, void (*fn)(const char *, void *),
-    void *arg);
+void jsonrow_leaves(
+    struct jsonrow *j, void (*fn)(const char *, void *), void *arg);
 void jsonrow_free(struct jsonrow *j);
 
 #endif

@@ -26,7 +26,7 @@ struct lines {
 	int failed;
 	struct buf keep;
 	int encoding;
-	struct buf xbuf;	/* a converted line */
+	struct buf xbuf; /* a converted line */
 };
 
 void
@@ -160,7 +160,8 @@ lines_next(struct lines *l, char **s, size_t *n, long *line)
 			return LINES_LONG;
 		}
 		if (fill(l) < 0) {
-			/* the partial line read before the failure goes with it */
+			/* the partial line read before the failure goes with it
+			 */
 			*n = l->len - l->pos;
 			*s = l->buf + l->pos;
 			(*s)[*n] = '\0';

@@ -16,10 +16,10 @@
 #include "io.h"
 
 enum lines_status {
-	LINES_OK = 0,	/* *s, *n: the line without its end, NUL-terminated */
+	LINES_OK = 0, /* *s, *n: the line without its end, NUL-terminated */
 	LINES_EOF = 1,
-	LINES_LONG = 2,	/* longer than the limit: *s holds its start */
-	LINES_FAIL = 3	/* read error or damaged gzip: lines_error(); *s holds
+	LINES_LONG = 2, /* longer than the limit: *s holds its start */
+	LINES_FAIL = 3  /* read error or damaged gzip: lines_error(); *s holds
 			   the partial line read before it; EOF follows */
 };
 
@@ -31,8 +31,7 @@ struct lines *lines_new(struct io_in *in, size_t max);
  * The next line.  *s is valid until the next call; *line is its physical
  * line number (first line = 1).
  */
-enum lines_status lines_next(struct lines *l, char **s, size_t *n,
-    long *line);
+enum lines_status lines_next(struct lines *l, char **s, size_t *n, long *line);
 /* Converts lines from an 8-bit encoding (enum utf8_encoding) to UTF-8. */
 void lines_set_encoding(struct lines *l, int encoding);
 /* The reason for LINES_FAIL (static text). */

@@ -15,8 +15,8 @@ struct re {
 	pcre2_code *code;
 	pcre2_match_data *md;
 	size_t ngroups;
-	char **names;		/* named groups, by group number */
-	uint32_t *numbers;	/* their group numbers */
+	char **names;      /* named groups, by group number */
+	uint32_t *numbers; /* their group numbers */
 	int jit;
 };
 
@@ -29,12 +29,13 @@ re_compile(const char *pattern, int flags, char *why, size_t whylen)
 
 	if (flags & RE_ICASE)
 		opts |= PCRE2_CASELESS;
-	pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern,
-	    PCRE2_ZERO_TERMINATED, opts, &err, &off, NULL);
+	pcre2_code *code = pcre2_compile(
+	    (PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, opts, &err, &off, NULL);
 	if (!code) {
 		PCRE2_UCHAR msg[256];
 		pcre2_get_error_message(err, msg, sizeof msg);
-		snprintf(why, whylen, "offset %zu: %s", (size_t)off, (char *)msg);
+		snprintf(
+		    why, whylen, "offset %zu: %s", (size_t)off, (char *)msg);
 		return NULL;
 	}
 	struct re *r = xcalloc(1, sizeof *r);
@@ -71,10 +72,10 @@ re_compile(const char *pattern, int flags, char *why, size_t whylen)
 int
 re_match(struct re *r, const char *s, size_t n)
 {
-	int rc = r->jit ? pcre2_jit_match(r->code, (PCRE2_SPTR)s, n, 0,
-	                      0, r->md, NULL)
-	                : pcre2_match(r->code, (PCRE2_SPTR)s, n, 0,
-	                      PCRE2_NO_UTF_CHECK, r->md, NULL);
+	int rc = r->jit
+	    ? pcre2_jit_match(r->code, (PCRE2_SPTR)s, n, 0, 0, r->md, NULL)
+	    : pcre2_match(r->code, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
+		  r->md, NULL);
 	return rc >= 0;
 }
 
@@ -91,8 +92,8 @@ re_group_name(const struct re *r, size_t i)
 }
 
 int
-re_match_groups(struct re *r, const char *s, size_t n, size_t *start,
-    size_t *len)
+re_match_groups(
+    struct re *r, const char *s, size_t n, size_t *start, size_t *len)
 {
 	if (!re_match(r, s, n))
 		return 0;

@@ -16,8 +16,7 @@ struct re;
  * "offset N: reason" into why (size whylen) on a bad pattern.
  */
 enum { RE_ICASE = 1 };
-struct re *re_compile(const char *pattern, int flags, char *why,
-    size_t whylen);
+struct re *re_compile(const char *pattern, int flags, char *why, size_t whylen);
 /* 1 when s[0..n) contains a match, 0 when not. */
 int re_match(struct re *r, const char *s, size_t n);
 /*
@@ -30,8 +29,8 @@ const char *re_group_name(const struct re *r, size_t i);
  * Matches s and, on success, sets start[i]/len[i] for each named group i
  * (an unset group gives len 0).  Returns 1 on a match, 0 otherwise.
  */
-int re_match_groups(struct re *r, const char *s, size_t n, size_t *start,
-    size_t *len);
+int re_match_groups(
+    struct re *r, const char *s, size_t n, size_t *start, size_t *len);
 void re_free(struct re *r);
 
 #endif

@@ -68,7 +68,8 @@ reject_add(struct reject_log *l, const char *file, long line,
 		long long max = l->max;
 		reject_close(l);
 		err_die("more than %lld rejected rows; stopping "
-		    "(raise --max-rejects, or -1 for no limit)", max);
+			"(raise --max-rejects, or -1 for no limit)",
+		    max);
 	}
 }
 

@@ -22,17 +22,17 @@
 #define REJECT_REASONS 32
 
 struct reject_log {
-	struct io_out *out;	/* --rejects FILE, or NULL */
+	struct io_out *out; /* --rejects FILE, or NULL */
 	struct csvout w;
-	long long max;		/* -1: no limit */
+	long long max; /* -1: no limit */
 	uint64_t count;
-	int quiet;		/* no per-row messages on stderr */
+	int quiet; /* no per-row messages on stderr */
 	size_t nreasons;
 	struct {
-		char *reason;	/* owned */
+		char *reason; /* owned */
 		uint64_t count;
 	} reasons[REJECT_REASONS];
-	uint64_t other;		/* rejects whose reason did not fit the table */
+	uint64_t other; /* rejects whose reason did not fit the table */
 };
 
 /* Starts the log; path NULL means no rejects file; max -1 is no limit. */

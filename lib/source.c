@@ -27,29 +27,28 @@
 struct src {
 	enum source_format format;
 	char *name;
-	struct csvin *csv;		/* csv, tsv */
-	struct io_in *in;		/* line formats */
+	struct csvin *csv; /* csv, tsv */
+	struct io_in *in;  /* line formats */
 	struct lines *lines;
 	size_t max_line;
 	struct jsonrow *json;
 	struct re *re;
-	size_t *gstart, *glen;		/* regex group spans */
+	size_t *gstart, *glen; /* regex group spans */
 	struct weblog_rec web;
 	char tsbuf[TS_FORMAT_LEN + 1];
-	int query;			/* q_ columns present */
-	size_t nfixed;			/* columns before the q_ columns */
+	int query;     /* q_ columns present */
+	size_t nfixed; /* columns before the q_ columns */
 	long url_col;
-	struct buf *vals;		/* per column, for jsonl and q_ */
+	struct buf *vals; /* per column, for jsonl and q_ */
 	struct buf raw;
 	struct buf reason;
-	char *spool;			/* temporary copy of stdin */
+	char *spool; /* temporary copy of stdin */
 	int encoding;
 	int spool_hook;
 };
 
-static const char *const format_names[] = {
-	"csv", "tsv", "jsonl", "clf", "combined", "regex"
-};
+static const char *const format_names[] = { "csv", "tsv", "jsonl", "clf",
+	"combined", "regex" };
 
 int
 source_format_parse(const char *name)
@@ -197,8 +196,8 @@ alloc_row(struct source *s)
 }
 
 struct source *
-source_open(const char *path, const struct source_opts *o, char *why,
-    size_t whylen)
+source_open(
+    const char *path, const struct source_opts *o, char *why, size_t whylen)
 {
 	struct source *s = xcalloc(1, sizeof *s);
 	struct src *d = xcalloc(1, sizeof *d);
@@ -260,21 +259,23 @@ source_open(const char *path, const struct source_opts *o, char *why,
 		break;
 	case SOURCE_CLF:
 	case SOURCE_COMBINED: {
-		size_t n = o->format == SOURCE_CLF ? WEBLOG_REFERRER
-		                                   : WEBLOG_NFIELDS;
+		size_t n =
+		    o->format == SOURCE_CLF ? WEBLOG_REFERRER : WEBLOG_NFIELDS;
 		for (size_t i = 0; i < n; i++)
 			add_col(s, weblog_columns[i]);
 		break;
 	}
 	case SOURCE_REGEX: {
 		char msg[256];
-		d->re = re_compile(o->regex ? o->regex : "", 0, msg, sizeof msg);
+		d->re =
+		    re_compile(o->regex ? o->regex : "", 0, msg, sizeof msg);
 		if (!d->re) {
 			snprintf(why, whylen, "--regex: %s", msg);
 			goto fail;
 		}
 		if (re_ngroups(d->re) == 0) {
-			snprintf(why, whylen, "--regex: the pattern has no "
+			snprintf(why, whylen,
+			    "--regex: the pattern has no "
 			    "named groups (?<name>...)");
 			goto fail;
 		}
@@ -285,8 +286,7 @@ source_open(const char *path, const struct source_opts *o, char *why,
 		d->url_col = source_col(s, "url");
 		break;
 	}
-	default:
-		break;
+	default: break;
 	}
 	d->nfixed = s->ncols;
 	if (discovery) {
@@ -315,8 +315,7 @@ fail:
 
 /* Sets q_ columns from the url of the current row. */
 static void
-set_query_value(const char *k, size_t kn, const char *v, size_t vn,
-    void *arg)
+set_query_value(const char *k, size_t kn, const char *v, size_t vn, void *arg)
 {
 	struct source *s = arg;
 	struct src *d = s->priv;
@@ -334,7 +333,7 @@ set_query_value(const char *k, size_t kn, const char *v, size_t vn,
 }
 
 static enum csvin_status reject(struct source *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static enum csvin_status
 reject(struct source *s, const char *fmt, ...)
@@ -361,14 +360,16 @@ line_next(struct source *s, int discovering)
 	char why[512];
 
 	for (;;) {
-		enum lines_status ls = lines_next(d->lines, &line, &n, &s->line);
+		enum lines_status ls =
+		    lines_next(d->lines, &line, &n, &s->line);
 		if (ls == LINES_EOF)
 			return CSVIN_EOF;
 		buf_clear(&d->raw);
 		if (ls == LINES_FAIL) {
 			const char *e = lines_error(d->lines);
 			buf_add(&d->raw, line, n);
-			/* after a damaged gzip stream nothing more can be read */
+			/* after a damaged gzip stream nothing more can be read
+			 */
 			reject(s, "%s", e);
 			return io_is_gzip(d->in) ? CSVIN_REJECT : CSVIN_FAIL;
 		}
@@ -378,12 +379,12 @@ line_next(struct source *s, int discovering)
 			    d->max_line);
 			return reject(s, "%s", why);
 		}
-		if (n == 0 || (d->format == SOURCE_JSONL &&
-		                  strspn(line, " \t") == n))
+		if (n == 0 ||
+		    (d->format == SOURCE_JSONL && strspn(line, " \t") == n))
 			continue; /* blank lines carry no record */
 		if (utf8_check(line, n) != n)
-			return reject(s, "%s", memchr(line, 0, n) ? "NUL byte"
-			                                          : "invalid UTF-8");
+			return reject(s, "%s",
+			    memchr(line, 0, n) ? "NUL byte" : "invalid UTF-8");
 		break;
 	}
 	switch (d->format) {
@@ -401,7 +402,7 @@ line_next(struct source *s, int discovering)
 	case SOURCE_CLF:
 	case SOURCE_COMBINED:
 		if (weblog_parse(line, n, d->format == SOURCE_COMBINED, &d->web,
-		        why, sizeof why) < 0)
+			why, sizeof why) < 0)
 			return reject(s, "%s", why);
 		for (size_t i = 0; i < d->nfixed; i++) {
 			s->val[i] = d->web.f[i];
@@ -423,8 +424,7 @@ line_next(struct source *s, int discovering)
 			s->len[i] = d->glen[i];
 		}
 		break;
-	default:
-		break;
+	default: break;
 	}
 	if (d->query && !discovering) {
 		for (size_t i = d->nfixed; i < s->ncols; i++) {
@@ -437,8 +437,10 @@ line_next(struct source *s, int discovering)
 			weblog_query(url, un, set_query_value, s);
 		for (size_t i = d->nfixed; i < s->ncols; i++)
 			if (utf8_check(s->val[i], s->len[i]) != s->len[i])
-				return reject(s, "column '%s': invalid UTF-8 "
-				    "after URL decoding", s->col[i]);
+				return reject(s,
+				    "column '%s': invalid UTF-8 "
+				    "after URL decoding",
+				    s->col[i]);
 	}
 	return CSVIN_ROW;
 }

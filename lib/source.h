@@ -24,18 +24,22 @@
 #include "re.h"
 
 enum source_format {
-	SOURCE_CSV, SOURCE_TSV, SOURCE_JSONL, SOURCE_CLF, SOURCE_COMBINED,
+	SOURCE_CSV,
+	SOURCE_TSV,
+	SOURCE_JSONL,
+	SOURCE_CLF,
+	SOURCE_COMBINED,
 	SOURCE_REGEX
 };
 
 struct source_opts {
 	enum source_format format;
-	char delim;		/* csv: 0 = ',' */
-	size_t max_field;	/* 0 = default (1 MiB); also the line limit */
-	const char *regex;	/* SOURCE_REGEX: the pattern */
+	char delim;        /* csv: 0 = ',' */
+	size_t max_field;  /* 0 = default (1 MiB); also the line limit */
+	const char *regex; /* SOURCE_REGEX: the pattern */
 	int query_columns;
-	int encoding;		/* enum utf8_encoding of the input */
-	char **paths;		/* jsonl: columns to read; NULL = discover */
+	int encoding; /* enum utf8_encoding of the input */
+	char **paths; /* jsonl: columns to read; NULL = discover */
 	size_t npaths;
 };
 
@@ -44,13 +48,13 @@ int source_format_parse(const char *name);
 
 struct source {
 	size_t ncols;
-	char **col;		/* column names, owned */
+	char **col; /* column names, owned */
 
 	/* current row (CSVIN_ROW): ncols values */
 	const char **val;
 	size_t *len;
 	long line;
-	const char *reason;	/* CSVIN_REJECT / CSVIN_FAIL */
+	const char *reason; /* CSVIN_REJECT / CSVIN_FAIL */
 
 	void *priv;
 };
@@ -59,8 +63,8 @@ struct source {
  * Opens path ("-" = stdin).  Returns NULL with a message in why on failure
  * (cannot open, malformed header, bad pattern).
  */
-struct source *source_open(const char *path, const struct source_opts *o,
-    char *why, size_t whylen);
+struct source *source_open(
+    const char *path, const struct source_opts *o, char *why, size_t whylen);
 enum csvin_status source_next(struct source *s);
 /* Raw text of the last rejected row. */
 const char *source_raw(const struct source *s, size_t *n);

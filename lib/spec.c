@@ -86,8 +86,8 @@ out:
 }
 
 int
-spec_list(const char *s, char ***items, size_t *n, size_t *cap,
-    const char **why)
+spec_list(
+    const char *s, char ***items, size_t *n, size_t *cap, const char **why)
 {
 	struct buf t = { 0 };
 
@@ -100,7 +100,8 @@ spec_list(const char *s, char ***items, size_t *n, size_t *cap,
 		if (t.len > 0) {
 			if (*n == *cap) {
 				*cap = *cap ? *cap * 2 : 8;
-				*items = xreallocarray(*items, *cap, sizeof **items);
+				*items =
+				    xreallocarray(*items, *cap, sizeof **items);
 			}
 			(*items)[(*n)++] = xstrdup(buf_str(&t));
 		}

@@ -12,8 +12,8 @@
 #include <stddef.h>
 
 struct spec_pair {
-	char *key;	/* owned */
-	char *val;	/* owned */
+	char *key; /* owned */
+	char *val; /* owned */
 };
 
 /*
@@ -21,14 +21,14 @@ struct spec_pair {
  * is xrealloc'ed).  Returns 0, or -1 with a static reason in *why ("missing
  * '='", "empty name", "unterminated quote").
  */
-int spec_pairs(const char *s, struct spec_pair **pairs, size_t *n,
-    size_t *cap, const char **why);
+int spec_pairs(const char *s, struct spec_pair **pairs, size_t *n, size_t *cap,
+    const char **why);
 /*
  * Parses a plain list "a,b,c" with the same quoting; appends owned strings.
  * Returns 0 or -1 with *why.
  */
-int spec_list(const char *s, char ***items, size_t *n, size_t *cap,
-    const char **why);
+int spec_list(
+    const char *s, char ***items, size_t *n, size_t *cap, const char **why);
 void spec_pairs_free(struct spec_pair *pairs, size_t n);
 void spec_list_free(char **items, size_t n);
 

@@ -66,8 +66,8 @@ is_leap(int64_t y)
 static unsigned
 days_in_month(int64_t y, unsigned m)
 {
-	static const unsigned char dm[] = { 31, 28, 31, 30, 31, 30, 31, 31,
-		30, 31, 30, 31 };
+	static const unsigned char dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
+		31, 30, 31 };
 	return m == 2 && is_leap(y) ? 29 : dm[m - 1];
 }
 
@@ -126,19 +126,19 @@ ts_format(int64_t t, char out[TS_FORMAT_LEN + 1])
 
 /* A POSIX TZ rule date: Jn (1-365, no Feb 29), n (0-365), Mm.w.d. */
 struct rule_date {
-	char kind;	/* 'J', 'N' or 'M' */
-	int a, b, c;	/* J/N: day; M: month, week, weekday */
-	int32_t time;	/* seconds after local midnight; may be <0 or >24h */
+	char kind;    /* 'J', 'N' or 'M' */
+	int a, b, c;  /* J/N: day; M: month, week, weekday */
+	int32_t time; /* seconds after local midnight; may be <0 or >24h */
 };
 
 struct ts_zone {
 	size_t ntrans;
-	int64_t *trans;		/* transition instants, seconds */
-	unsigned char *idx;	/* type after each transition */
+	int64_t *trans;     /* transition instants, seconds */
+	unsigned char *idx; /* type after each transition */
 	size_t ntypes;
-	int32_t *off;		/* type offsets, seconds east of UTC */
+	int32_t *off; /* type offsets, seconds east of UTC */
 	unsigned char *isdst;
-	int has_rule;		/* the footer rule applies after trans[n-1] */
+	int has_rule; /* the footer rule applies after trans[n-1] */
 	int32_t std_off, dst_off;
 	int has_dst;
 	struct rule_date start, end;
@@ -235,7 +235,7 @@ parse_rule(struct ts_zone *z, const char *s)
 	int32_t o;
 	if (!(s = parse_name(s)) || !(s = parse_hms(s, &o)))
 		return -1;
-	z->std_off = -o;	/* POSIX offsets count west */
+	z->std_off = -o; /* POSIX offsets count west */
 	z->has_rule = 1;
 	if (*s == '\0')
 		return 0;
@@ -306,8 +306,8 @@ offset_s(const struct ts_zone *z, int64_t t)
 	if (!z)
 		return 0;
 	if (z->ntrans == 0 || t >= z->trans[z->ntrans - 1]) {
-		if (z->has_rule && (z->ntrans == 0 ||
-		                       t >= z->trans[z->ntrans - 1]))
+		if (z->has_rule &&
+		    (z->ntrans == 0 || t >= z->trans[z->ntrans - 1]))
 			return rule_offset(z, t);
 		if (z->ntrans)
 			return z->off[z->idx[z->ntrans - 1]];
@@ -350,13 +350,13 @@ ts_local_to_utc(const struct ts_zone *z, int64_t local_ms)
 	int ve = offset_s(z, ue) == early, vl = offset_s(z, ul) == late;
 	int64_t u;
 	if (ve && vl)
-		u = ue < ul ? ue : ul;	/* repeated hour: first occurrence */
+		u = ue < ul ? ue : ul; /* repeated hour: first occurrence */
 	else if (ve)
 		u = ue;
 	else if (vl)
 		u = ul;
 	else
-		u = ue;			/* skipped hour: offset before the gap */
+		u = ue; /* skipped hour: offset before the gap */
 	return u * MS + frac;
 }
 
@@ -431,7 +431,8 @@ ts_zone_from_tzif(const void *data, size_t len, const char **why)
 	}
 	q += c[5] + (size_t)c[2] * (size_t)(tsize + 4) + c[1] + c[0];
 	if (version >= 2 && q < end && *q == '\n') {
-		const unsigned char *e = memchr(q + 1, '\n', (size_t)(end - q - 1));
+		const unsigned char *e =
+		    memchr(q + 1, '\n', (size_t)(end - q - 1));
 		if (e && e > q + 1) {
 			char rule[128];
 			size_t n = (size_t)(e - q - 1);
@@ -532,8 +533,7 @@ digits(const char *s, int n)
 
 /* Builds local ms from fields, validating ranges; -1 when invalid. */
 static int
-make_time(int64_t y, int mo, int d, int h, int mi, int s, int ms,
-    int64_t *out)
+make_time(int64_t y, int mo, int d, int h, int mi, int s, int ms, int64_t *out)
 {
 	if (y < 0 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
 	    d > (int)days_in_month(y, (unsigned)mo) || h < 0 || h > 23 ||
@@ -544,8 +544,8 @@ make_time(int64_t y, int mo, int d, int h, int mi, int s, int ms,
 		ms = 999;
 	}
 	*out = ((ts_days_from_civil(y, (unsigned)mo, (unsigned)d) * DAY_S +
-	            h * 3600 + mi * 60 + s) *
-	           MS) +
+		    h * 3600 + mi * 60 + s) *
+		   MS) +
 	    ms;
 	return 0;
 }
@@ -626,9 +626,10 @@ ts_parse_iso(const char *s, size_t n, const struct ts_zone *z, int64_t *out)
 	if (y < 0 || mo < 0 || d < 0)
 		return -1;
 	size_t i = 10;
-	if (i < n && (s[i] == 'T' || s[i] == 't' ||
-	                 (s[i] == ' ' && i + 1 < n && s[i + 1] >= '0' &&
-	                     s[i + 1] <= '9'))) {
+	if (i < n &&
+	    (s[i] == 'T' || s[i] == 't' ||
+		(s[i] == ' ' && i + 1 < n && s[i + 1] >= '0' &&
+		    s[i + 1] <= '9'))) {
 		i++;
 		if (i + 5 > n || s[i + 2] != ':')
 			return -1;
@@ -748,11 +749,26 @@ ts_parse_duration(const char *s, int64_t *out_ms)
 		return -1;
 	int64_t mult = 1000;
 	switch (s[n - 1]) {
-	case 's': mult = 1000; n--; break;
-	case 'm': mult = 60 * 1000; n--; break;
-	case 'h': mult = 3600 * 1000; n--; break;
-	case 'd': mult = DAY_S * 1000; n--; break;
-	case 'w': mult = 7 * DAY_S * 1000; n--; break;
+	case 's':
+		mult = 1000;
+		n--;
+		break;
+	case 'm':
+		mult = 60 * 1000;
+		n--;
+		break;
+	case 'h':
+		mult = 3600 * 1000;
+		n--;
+		break;
+	case 'd':
+		mult = DAY_S * 1000;
+		n--;
+		break;
+	case 'w':
+		mult = 7 * DAY_S * 1000;
+		n--;
+		break;
 	}
 	if (n == 0 || n > 30)
 		return -1;
@@ -774,13 +790,13 @@ ts_parse_duration(const char *s, int64_t *out_ms)
 
 struct ts_fmt {
 	size_t n;
-	char *op;	/* conversion letter, or 0 for a literal, ' ' for blanks */
-	char *lit;	/* the literal byte for op 0 */
+	char *op;  /* conversion letter, or 0 for a literal, ' ' for blanks */
+	char *lit; /* the literal byte for op 0 */
 };
 
-static const char *const months[12] = { "january", "february", "march",
-	"april", "may", "june", "july", "august", "september", "october",
-	"november", "december" };
+static const char *const months[12] = { "january", "february", "march", "april",
+	"may", "june", "july", "august", "september", "october", "november",
+	"december" };
 static const char *const wdays[7] = { "sunday", "monday", "tuesday",
 	"wednesday", "thursday", "friday", "saturday" };
 
@@ -837,31 +853,32 @@ ts_fmt_compile(const char *fmt, const char **why)
 			    push_op(f, 'd', 0);
 			break;
 		case 'n':
-		case 't':
-			rc = push_op(f, ' ', 0);
-			break;
-		case '%':
-			rc = push_op(f, 0, '%');
-			break;
+		case 't': rc = push_op(f, ' ', 0); break;
+		case '%': rc = push_op(f, 0, '%'); break;
 		case 'h':
-		case 'B':
-			rc = push_op(f, 'b', 0);
-			break;
-		case 'A':
-			rc = push_op(f, 'a', 0);
-			break;
-		case 'e':
-			rc = push_op(f, 'd', 0);
-			break;
-		case 'Y': case 'y': case 'm': case 'd': case 'H': case 'I':
-		case 'M': case 'S': case 'f': case 'p': case 'b': case 'a':
-		case 'j': case 'z': case 'Z': case 's':
-			rc = push_op(f, *p, 0);
-			break;
+		case 'B': rc = push_op(f, 'b', 0); break;
+		case 'A': rc = push_op(f, 'a', 0); break;
+		case 'e': rc = push_op(f, 'd', 0); break;
+		case 'Y':
+		case 'y':
+		case 'm':
+		case 'd':
+		case 'H':
+		case 'I':
+		case 'M':
+		case 'S':
+		case 'f':
+		case 'p':
+		case 'b':
+		case 'a':
+		case 'j':
+		case 'z':
+		case 'Z':
+		case 's': rc = push_op(f, *p, 0); break;
 		default:
 			*why = *p ? "unknown conversion (see TIMES in "
-			            "jt-ingest(1))"
-			          : "a lone '%' at the end";
+				    "jt-ingest(1))"
+				  : "a lone '%' at the end";
 			ts_fmt_free(f);
 			return NULL;
 		}
@@ -1021,8 +1038,9 @@ ts_fmt_parse(const struct ts_fmt *f, const char *s, size_t n,
 		case 'z':
 		case 'Z':
 			if (op == 'Z') {
-				if (n - i >= 3 && (strncmp(s + i, "UTC", 3) == 0 ||
-				                      strncmp(s + i, "GMT", 3) == 0))
+				if (n - i >= 3 &&
+				    (strncmp(s + i, "UTC", 3) == 0 ||
+					strncmp(s + i, "GMT", 3) == 0))
 					k = 3;
 				else if (i < n && s[i] == 'Z')
 					k = 1;
@@ -1075,8 +1093,8 @@ ts_fmt_parse(const struct ts_fmt *f, const char *s, size_t n,
 		d = dd;
 	}
 	int64_t local;
-	if (make_time(y, (int)mo, (int)d, (int)h, (int)mi, (int)sec, ms,
-	        &local) < 0)
+	if (make_time(
+		y, (int)mo, (int)d, (int)h, (int)mi, (int)sec, ms, &local) < 0)
 		return -1;
 	*out = has_off ? local - (int64_t)off * MS : ts_local_to_utc(z, local);
 	return 0;

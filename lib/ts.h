@@ -35,8 +35,8 @@ struct ts_zone; /* opaque */
  */
 struct ts_zone *ts_zone_load(const char *name, const char **why);
 /* Loads a zone from TZif bytes in memory (for tests); like ts_zone_load. */
-struct ts_zone *ts_zone_from_tzif(const void *data, size_t len,
-    const char **why);
+struct ts_zone *ts_zone_from_tzif(
+    const void *data, size_t len, const char **why);
 void ts_zone_free(struct ts_zone *z);
 /* The UTC offset in seconds at UTC instant t_ms in zone z. */
 int32_t ts_zone_offset_at(const struct ts_zone *z, int64_t t_ms);
@@ -62,8 +62,8 @@ int ts_format(int64_t t_ms, char out[TS_FORMAT_LEN + 1]);
  * Fraction digits past milliseconds are truncated.  Without an offset the
  * time is local to zone z (NULL = UTC).  Returns 0 and sets *out, or -1.
  */
-int ts_parse_iso(const char *s, size_t n, const struct ts_zone *z,
-    int64_t *out);
+int ts_parse_iso(
+    const char *s, size_t n, const struct ts_zone *z, int64_t *out);
 
 /*
  * Parses an epoch number: optional '-', digits, optional '.' and fraction.
@@ -77,8 +77,8 @@ int ts_parse_epoch(const char *s, size_t n, int64_t *out);
  * Auto-detection: epoch when the text is a number (ts_parse_epoch), else
  * ISO 8601 (ts_parse_iso).  Leading and trailing blanks are ignored.
  */
-int ts_parse_auto(const char *s, size_t n, const struct ts_zone *z,
-    int64_t *out);
+int ts_parse_auto(
+    const char *s, size_t n, const struct ts_zone *z, int64_t *out);
 
 /*
  * A strptime-style format compiled once and applied per row.

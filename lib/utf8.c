@@ -28,7 +28,8 @@ utf8_check(const char *str, size_t n)
 		if (i + 8 <= n) {
 			uint64_t w;
 			memcpy(&w, s + i, 8);
-			if ((w & 0x8080808080808080ULL) == 0 && !has_zero_byte(w)) {
+			if ((w & 0x8080808080808080ULL) == 0 &&
+			    !has_zero_byte(w)) {
 				i += 8;
 				continue;
 			}
@@ -77,10 +78,14 @@ utf8_encoding_parse(const char *name)
 		const char *name;
 		int enc;
 	} names[] = {
-		{ "utf-8", UTF8_ENC_UTF8 }, { "utf8", UTF8_ENC_UTF8 },
-		{ "latin1", UTF8_ENC_LATIN1 }, { "latin-1", UTF8_ENC_LATIN1 },
-		{ "iso-8859-1", UTF8_ENC_LATIN1 }, { "iso8859-1", UTF8_ENC_LATIN1 },
-		{ "cp1252", UTF8_ENC_CP1252 }, { "windows-1252", UTF8_ENC_CP1252 },
+		{ "utf-8", UTF8_ENC_UTF8 },
+		{ "utf8", UTF8_ENC_UTF8 },
+		{ "latin1", UTF8_ENC_LATIN1 },
+		{ "latin-1", UTF8_ENC_LATIN1 },
+		{ "iso-8859-1", UTF8_ENC_LATIN1 },
+		{ "iso8859-1", UTF8_ENC_LATIN1 },
+		{ "cp1252", UTF8_ENC_CP1252 },
+		{ "windows-1252", UTF8_ENC_CP1252 },
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcasecmp(name, names[i].name) == 0)
@@ -90,15 +95,43 @@ utf8_encoding_parse(const char *name)
 
 /* Windows-1252 0x80-0x9F; 0 where the byte is unassigned. */
 static const unsigned short cp1252[32] = {
-	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6,
-	0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019,
-	0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161,
-	0x203A, 0x0153, 0, 0x017E, 0x0178,
+	0x20AC,
+	0,
+	0x201A,
+	0x0192,
+	0x201E,
+	0x2026,
+	0x2020,
+	0x2021,
+	0x02C6,
+	0x2030,
+	0x0160,
+	0x2039,
+	0x0152,
+	0,
+	0x017D,
+	0,
+	0,
+	0x2018,
+	0x2019,
+	0x201C,
+	0x201D,
+	0x2022,
+	0x2013,
+	0x2014,
+	0x02DC,
+	0x2122,
+	0x0161,
+	0x203A,
+	0x0153,
+	0,
+	0x017E,
+	0x0178,
 };
 
 void
-utf8_from_8bit(const char *str, size_t n, enum utf8_encoding enc,
-    struct buf *out)
+utf8_from_8bit(
+    const char *str, size_t n, enum utf8_encoding enc, struct buf *out)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	buf_reserve(out, n * 3);

@@ -27,7 +27,7 @@ int utf8_encoding_parse(const char *name);
  * CP1252's five unassigned bytes become U+FFFD.  out is a struct buf.
  */
 struct buf;
-void utf8_from_8bit(const char *s, size_t n, enum utf8_encoding enc,
-    struct buf *out);
+void utf8_from_8bit(
+    const char *s, size_t n, enum utf8_encoding enc, struct buf *out);
 
 #endif

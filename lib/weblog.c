@@ -12,13 +12,12 @@
 #include "ts.h"
 #include "weblog.h"
 
-const char *const weblog_columns[WEBLOG_NFIELDS] = {
-	"ip", "ident", "user", "ts", "method", "url", "protocol", "status",
-	"bytes", "referrer", "user_agent"
-};
+const char *const weblog_columns[WEBLOG_NFIELDS] = { "ip", "ident", "user",
+	"ts", "method", "url", "protocol", "status", "bytes", "referrer",
+	"user_agent" };
 
-static const char *const mon[12] = { "Jan", "Feb", "Mar", "Apr", "May",
-	"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+static const char *const mon[12] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
 static void
 set(struct weblog_rec *r, int i, char *s, size_t n)
@@ -101,14 +100,14 @@ parse_time(const char *s, size_t n, int64_t *out)
 	int d = two(s), yh = two(s + 7), yl = two(s + 9), h = two(s + 12),
 	    mi = two(s + 15), sec = two(s + 18), oh = two(s + 22),
 	    om = two(s + 24);
-	if (m < 0 || d < 1 || yh < 0 || yl < 0 || h < 0 || h > 23 ||
-	    mi < 0 || mi > 59 || sec < 0 || sec > 60 || oh < 0 || oh > 23 ||
-	    om < 0 || om > 59)
+	if (m < 0 || d < 1 || yh < 0 || yl < 0 || h < 0 || h > 23 || mi < 0 ||
+	    mi > 59 || sec < 0 || sec > 60 || oh < 0 || oh > 23 || om < 0 ||
+	    om > 59)
 		return -1;
 	int64_t y = yh * 100 + yl;
 	int64_t first = ts_days_from_civil(y, (unsigned)m, 1);
 	int64_t next = m == 12 ? ts_days_from_civil(y + 1, 1, 1)
-	                       : ts_days_from_civil(y, (unsigned)m + 1, 1);
+			       : ts_days_from_civil(y, (unsigned)m + 1, 1);
 	if (d > next - first)
 		return -1; /* 31/Feb */
 	if (sec == 60)
@@ -142,20 +141,25 @@ weblog_parse(char *s, size_t n, int combined, struct weblog_rec *rec,
 	}
 	*end = '\0';
 	for (int i = WEBLOG_IP; i <= WEBLOG_USER; i++) {
-		if (!(f = word(&p, end, &len)) || (i < WEBLOG_USER && p >= end)) {
-			snprintf(whybuf, whylen, "not a %s log line: too few "
-			    "fields", kind);
+		if (!(f = word(&p, end, &len)) ||
+		    (i < WEBLOG_USER && p >= end)) {
+			snprintf(whybuf, whylen,
+			    "not a %s log line: too few "
+			    "fields",
+			    kind);
 			return -1;
 		}
 		set(rec, i, f, len);
 	}
 	while (p < end && *p == ' ')
 		p++;
-	char *close = p < end && *p == '[' ? memchr(p, ']', (size_t)(end - p))
-	                                    : NULL;
+	char *close =
+	    p < end && *p == '[' ? memchr(p, ']', (size_t)(end - p)) : NULL;
 	if (!close) {
-		snprintf(whybuf, whylen, "not a %s log line: expected "
-		    "[time]", kind);
+		snprintf(whybuf, whylen,
+		    "not a %s log line: expected "
+		    "[time]",
+		    kind);
 		return -1;
 	}
 	if (parse_time(p + 1, (size_t)(close - p - 1), &rec->ts_ms) < 0) {
@@ -166,16 +170,19 @@ weblog_parse(char *s, size_t n, int combined, struct weblog_rec *rec,
 	p = close + 1;
 	char *req = quoted(&p, end, &len);
 	if (!req) {
-		snprintf(whybuf, whylen, "not a %s log line: expected "
-		    "\"request\"", kind);
+		snprintf(whybuf, whylen,
+		    "not a %s log line: expected "
+		    "\"request\"",
+		    kind);
 		return -1;
 	}
 	/* METHOD URL PROTOCOL; anything else is kept whole as the url */
 	char *sp1 = memchr(req, ' ', len);
-	char *sp2 = sp1 ? memchr(sp1 + 1, ' ', len - (size_t)(sp1 + 1 - req))
-	                : NULL;
-	if (sp1 && sp2 && !memchr(sp2 + 1, ' ', len - (size_t)(sp2 + 1 - req)) &&
-	    sp1 > req && sp2 > sp1 + 1) {
+	char *sp2 =
+	    sp1 ? memchr(sp1 + 1, ' ', len - (size_t)(sp1 + 1 - req)) : NULL;
+	if (sp1 && sp2 &&
+	    !memchr(sp2 + 1, ' ', len - (size_t)(sp2 + 1 - req)) && sp1 > req &&
+	    sp2 > sp1 + 1) {
 		size_t plen = len - (size_t)(sp2 + 1 - req);
 		set(rec, WEBLOG_METHOD, req, (size_t)(sp1 - req));
 		set(rec, WEBLOG_URL, sp1 + 1, (size_t)(sp2 - sp1 - 1));
@@ -186,15 +193,19 @@ weblog_parse(char *s, size_t n, int combined, struct weblog_rec *rec,
 		set(rec, WEBLOG_URL, req, len);
 	}
 	if (!(f = word(&p, end, &len)) || len != 3 || !digits_only(f, 3)) {
-		snprintf(whybuf, whylen, "not a %s log line: expected a "
-		    "3-digit status", kind);
+		snprintf(whybuf, whylen,
+		    "not a %s log line: expected a "
+		    "3-digit status",
+		    kind);
 		return -1;
 	}
 	set(rec, WEBLOG_STATUS, f, len);
 	if (!(f = word(&p, end, &len)) ||
 	    !(digits_only(f, len) || (len == 1 && f[0] == '-'))) {
-		snprintf(whybuf, whylen, "not a %s log line: expected a byte "
-		    "count", kind);
+		snprintf(whybuf, whylen,
+		    "not a %s log line: expected a byte "
+		    "count",
+		    kind);
 		return -1;
 	}
 	set(rec, WEBLOG_BYTES, f, len);
@@ -202,20 +213,23 @@ weblog_parse(char *s, size_t n, int combined, struct weblog_rec *rec,
 		while (p < end && *p == ' ')
 			p++;
 		if (p != end) {
-			snprintf(whybuf, whylen, "not a common log line: text "
+			snprintf(whybuf, whylen,
+			    "not a common log line: text "
 			    "after the byte count (a combined log?)");
 			return -1;
 		}
 		return 0;
 	}
 	if (!(f = quoted(&p, end, &len))) {
-		snprintf(whybuf, whylen, "not a combined log line: missing "
+		snprintf(whybuf, whylen,
+		    "not a combined log line: missing "
 		    "referrer field");
 		return -1;
 	}
 	set(rec, WEBLOG_REFERRER, f, len);
 	if (!(f = quoted(&p, end, &len))) {
-		snprintf(whybuf, whylen, "not a combined log line: missing "
+		snprintf(whybuf, whylen,
+		    "not a combined log line: missing "
 		    "user agent field");
 		return -1;
 	}

@@ -2,12 +2,11 @@
  * weblog: Common and Combined Log Format lines (Apache, NGINX) and URL
  * query strings.
  *
- * CLF:      host ident authuser [dd/Mon/yyyy:HH:MM:SS +zzzz] "request" status bytes
- * Combined: CLF "referer" "user-agent"
- * The request "METHOD URL PROTOCOL" is split in three; a request that is
- * not three words (e.g. "-" or garbage from scanners) gives method empty,
- * url = the whole request, protocol empty.  A field that is exactly "-"
- * (the formats' "no value") becomes empty.
+ * CLF:      host ident authuser [dd/Mon/yyyy:HH:MM:SS +zzzz] "request" status
+ * bytes Combined: CLF "referer" "user-agent" The request "METHOD URL PROTOCOL"
+ * is split in three; a request that is not three words (e.g. "-" or garbage
+ * from scanners) gives method empty, url = the whole request, protocol empty.
+ * A field that is exactly "-" (the formats' "no value") becomes empty.
  */
 #ifndef JT_WEBLOG_H
 #define JT_WEBLOG_H
@@ -16,9 +15,18 @@
 #include <stdint.h>
 
 enum {
-	WEBLOG_IP, WEBLOG_IDENT, WEBLOG_USER, WEBLOG_TS, WEBLOG_METHOD,
-	WEBLOG_URL, WEBLOG_PROTOCOL, WEBLOG_STATUS, WEBLOG_BYTES,
-	WEBLOG_REFERRER, WEBLOG_USER_AGENT, WEBLOG_NFIELDS
+	WEBLOG_IP,
+	WEBLOG_IDENT,
+	WEBLOG_USER,
+	WEBLOG_TS,
+	WEBLOG_METHOD,
+	WEBLOG_URL,
+	WEBLOG_PROTOCOL,
+	WEBLOG_STATUS,
+	WEBLOG_BYTES,
+	WEBLOG_REFERRER,
+	WEBLOG_USER_AGENT,
+	WEBLOG_NFIELDS
 };
 /* Column names, in the order above. */
 extern const char *const weblog_columns[WEBLOG_NFIELDS];
@@ -29,7 +37,7 @@ struct weblog_rec {
 	 * undone. */
 	char *f[WEBLOG_NFIELDS];
 	size_t len[WEBLOG_NFIELDS];
-	int64_t ts_ms;	/* the [time] field converted to UTC */
+	int64_t ts_ms; /* the [time] field converted to UTC */
 };
 
 /*
@@ -48,8 +56,7 @@ int weblog_parse(char *s, size_t n, int combined, struct weblog_rec *rec,
  * valid only during the call.  Pairs with an empty name are skipped.
  */
 void weblog_query(const char *url, size_t n,
-    void (*fn)(const char *, size_t, const char *, size_t, void *),
-    void *arg);
+    void (*fn)(const char *, size_t, const char *, size_t, void *), void *arg);
 /*
  * Percent-decodes s[0..n) into out (which must hold n+1 bytes); plus
  * nonzero turns '+' into ' '.  Invalid escapes are kept as they are.

@@ -19,15 +19,11 @@
 
 enum { KEY_DELIM = CLI_KEY_TOOL_BASE };
 
-static const struct cli_opt opts[] = {
-	CLI_COMMON_OUT,
-	CLI_COMMON_QUIET,
-	CLI_COMMON_REJECTS,
-	CLI_COMMON_MAX_REJECTS,
-	CLI_COMMON_MAX_FIELD,
-	{ "delimiter", 'd', CLI_ARG, "C", "input field separator (default ',')" },
-	{ 0 }
-};
+static const struct cli_opt opts[] = { CLI_COMMON_OUT, CLI_COMMON_QUIET,
+	CLI_COMMON_REJECTS, CLI_COMMON_MAX_REJECTS, CLI_COMMON_MAX_FIELD,
+	{ "delimiter", 'd', CLI_ARG, "C",
+	    "input field separator (default ',')" },
+	{ 0 } };
 
 static const struct cli_tool tool = {
 	"csvcat",
@@ -52,18 +48,21 @@ main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case CLI_KEY_REJECTS: rejects = c.arg; break;
 		case CLI_KEY_MAX_REJECTS:
-			max_rejects = cli_int("--max-rejects", c.arg, -1,
-			    (long long)1 << 62);
+			max_rejects = cli_int(
+			    "--max-rejects", c.arg, -1, (long long)1 << 62);
 			break;
 		case CLI_KEY_MAX_FIELD:
-			copts.max_field = (size_t)cli_size("--max-field", c.arg);
+			copts.max_field =
+			    (size_t)cli_size("--max-field", c.arg);
 			if (copts.max_field == 0)
-				err_usage("option '--max-field' must be positive");
+				err_usage(
+				    "option '--max-field' must be positive");
 			break;
 		case 'd':
 			if (c.arg[0] == '\0' || c.arg[1] != '\0')
 				err_usage("option '--delimiter' takes one "
-				    "character, not '%s'", c.arg);
+					  "character, not '%s'",
+				    c.arg);
 			copts.delim = c.arg[0];
 			break;
 		}
@@ -73,7 +72,8 @@ main(int argc, char **argv)
 
 	struct reject_log rl;
 	reject_init(&rl, rejects, max_rejects);
-	struct evin *in = evin_open(argv + c.optind, (size_t)nop, &copts, quiet);
+	struct evin *in =
+	    evin_open(argv + c.optind, (size_t)nop, &copts, quiet);
 	struct io_out *out = io_out_open(out_path);
 	struct csvout w;
 	uint64_t rows = 0;
@@ -88,7 +88,8 @@ main(int argc, char **argv)
 	enum csvin_status st;
 	while ((st = evin_next(in)) != CSVIN_EOF) {
 		if (st == CSVIN_ROW) {
-			csvout_row(&w, (char *const *)in->f, in->len, in->ncols);
+			csvout_row(
+			    &w, (char *const *)in->f, in->len, in->ncols);
 			io_progress(++rows, evin_bytes(in));
 			continue;
 		}

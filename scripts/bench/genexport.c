@@ -34,8 +34,8 @@ static const char *const mediums[] = { "cpc", "email", "social", "organic",
 	"referral", "display", "" };
 static const char *const sources[] = { "google", "newsletter", "facebook",
 	"bing", "partner.example", "" };
-static const char *const names[] = { "Alice", "Bob", "Chen", "Dana",
-	"Émile", "Fatima", "Gregor", "Hana" };
+static const char *const names[] = { "Alice", "Bob", "Chen", "Dana", "Émile",
+	"Fatima", "Gregor", "Hana" };
 
 int
 main(int argc, char **argv)
@@ -66,17 +66,21 @@ main(int argc, char **argv)
 			n = snprintf(line, sizeof line,
 			    "{\"type\":\"track\",\"event\":\"%s\","
 			    "\"anonymous_id\":\"a%08x-%04x\",\"user_id\":%s,"
-			    "\"timestamp\":\"2026-%02u-%02uT%02u:%02u:%02u.%03u+0%u:00\","
+			    "\"timestamp\":\"2026-%02u-%02uT%02u:%02u:%02u.%"
+			    "03u+0%u:00\","
 			    "\"context\":{\"campaign\":{\"medium\":\"%s\","
 			    "\"source\":\"%s\"},\"page\":{\"url\":"
 			    "\"https://shop.example.com/p/%u?ref=x\","
 			    "\"referrer\":\"https://www.google.com/\"},"
-			    "\"userAgent\":\"Mozilla/5.0 (X11; Linux x86_64)\"},"
-			    "\"properties\":{\"revenue\":%u.%02u,\"sku\":\"S%u\"}}\n",
-			    ev, id, pick(65536), user, 1 + pick(12), 1 + pick(28),
-			    pick(24), pick(60), pick(60), pick(1000), pick(3),
-			    mediums[pick(7)], sources[pick(6)], pick(5000),
-			    pick(500), pick(100), pick(10000));
+			    "\"userAgent\":\"Mozilla/5.0 (X11; Linux "
+			    "x86_64)\"},"
+			    "\"properties\":{\"revenue\":%u.%02u,\"sku\":\"S%"
+			    "u\"}}\n",
+			    ev, id, pick(65536), user, 1 + pick(12),
+			    1 + pick(28), pick(24), pick(60), pick(60),
+			    pick(1000), pick(3), mediums[pick(7)],
+			    sources[pick(6)], pick(5000), pick(500), pick(100),
+			    pick(10000));
 		else
 			n = snprintf(line, sizeof line,
 			    "%llu,%s.%u@Example.COM,%u,spring_%u,%s,%u.%02u,"

@@ -44,8 +44,10 @@ static void
 test_basic(void **state)
 {
 	(void)state;
-	struct csvin *r = open_str("\xEF\xBB\xBF" "a,b,c\r\n1, x ,\"q,\"\"u\"\"\"\r\n\r\n"
-	                           "\"multi\r\nline\",2,3\n4,5,6", NULL);
+	struct csvin *r = open_str("\xEF\xBB\xBF"
+				   "a,b,c\r\n1, x ,\"q,\"\"u\"\"\"\r\n\r\n"
+				   "\"multi\r\nline\",2,3\n4,5,6",
+	    NULL);
 	assert_int_equal(r->ncols, 3);
 	assert_string_equal(r->col[0], "a");
 	assert_int_equal(csvin_col(r, "c"), 2);
@@ -61,11 +63,14 @@ static void
 test_errors(void **state)
 {
 	(void)state;
-	struct csvin *r = open_str("a,b\n1\n2,\"x\"y\n3,\"open\n4,5\n6,\xC0\x80\n"
-	                           "7,a\0b\n8,9\n", NULL);
+	struct csvin *r =
+	    open_str("a,b\n1\n2,\"x\"y\n3,\"open\n4,5\n6,\xC0\x80\n"
+		     "7,a\0b\n8,9\n",
+		NULL);
 	/* the NUL is inside the string literal: give the length by hand */
 	csvin_close(r);
-	const char data[] = "a,b\n1\n2,\"x\"y\n3,\"open\n4,5\n6,\xC0\x80\n7,a\0b\n8,9\n";
+	const char data[] =
+	    "a,b\n1\n2,\"x\"y\n3,\"open\n4,5\n6,\xC0\x80\n7,a\0b\n8,9\n";
 	const char *why;
 	const char *path = unit_file(data, sizeof data - 1);
 	r = csvin_open(path, NULL, &why);
@@ -104,7 +109,8 @@ test_limits(void **state)
 	(void)state;
 	struct csvin_opts o = { .max_field = 16 };
 	struct csvin *r = open_str("a,b\n1,0123456789abcdefXYZ\n2,\"0123456789"
-	                           "abcdefXYZ\"\n3,4\n", &o);
+				   "abcdefXYZ\"\n3,4\n",
+	    &o);
 	expect_reject(r, 2, "field longer than 16 bytes");
 	expect_reject(r, 3, "field longer than 16 bytes");
 	expect_row(r, 4, "3|4");
@@ -181,13 +187,22 @@ test_utf8(void **state)
 		const char *s;
 		size_t n, want;
 	} t[] = {
-		{ "abc", 3, 3 }, { "\x7F", 1, 1 }, { "\xC2\x80", 2, 2 },
-		{ "\xDF\xBF", 2, 2 }, { "\xE0\xA0\x80", 3, 3 },
-		{ "\xEF\xBF\xBF", 3, 3 }, { "\xF0\x90\x80\x80", 4, 4 },
-		{ "\xF4\x8F\xBF\xBF", 4, 4 }, { "\xF4\x90\x80\x80", 4, 0 },
-		{ "\xC0\x80", 2, 0 }, { "\xC1\xBF", 2, 0 },
-		{ "\xED\xA0\x80", 3, 0 }, { "\xE0\x80\x80", 3, 0 },
-		{ "ab\xE2\x82", 4, 2 }, { "a\0b", 3, 1 }, { "\x80", 1, 0 },
+		{ "abc", 3, 3 },
+		{ "\x7F", 1, 1 },
+		{ "\xC2\x80", 2, 2 },
+		{ "\xDF\xBF", 2, 2 },
+		{ "\xE0\xA0\x80", 3, 3 },
+		{ "\xEF\xBF\xBF", 3, 3 },
+		{ "\xF0\x90\x80\x80", 4, 4 },
+		{ "\xF4\x8F\xBF\xBF", 4, 4 },
+		{ "\xF4\x90\x80\x80", 4, 0 },
+		{ "\xC0\x80", 2, 0 },
+		{ "\xC1\xBF", 2, 0 },
+		{ "\xED\xA0\x80", 3, 0 },
+		{ "\xE0\x80\x80", 3, 0 },
+		{ "ab\xE2\x82", 4, 2 },
+		{ "a\0b", 3, 1 },
+		{ "\x80", 1, 0 },
 		{ "0123456789\xFF", 11, 10 },
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
@@ -198,8 +213,8 @@ test_utf8(void **state)
 	assert_string_equal(buf_str(&b), "a\xc3\xa9\xc2\x80\xc2\x81\xc3\xbf");
 	buf_clear(&b);
 	utf8_from_8bit("a\xe9\x80\x81\xff", 5, UTF8_ENC_CP1252, &b);
-	assert_string_equal(buf_str(&b),
-	    "a\xc3\xa9\xe2\x82\xac\xef\xbf\xbd\xc3\xbf");
+	assert_string_equal(
+	    buf_str(&b), "a\xc3\xa9\xe2\x82\xac\xef\xbf\xbd\xc3\xbf");
 	buf_free(&b);
 	assert_int_equal(utf8_encoding_parse("ISO-8859-1"), UTF8_ENC_LATIN1);
 	assert_int_equal(utf8_encoding_parse("Windows-1252"), UTF8_ENC_CP1252);
@@ -234,8 +249,9 @@ test_csvout(void **state)
 	size_t n = fread(buf, 1, sizeof buf - 1, f);
 	fclose(f);
 	buf[n] = '\0';
-	assert_string_equal(buf, "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\n"
-	                         "\"\"\na,b;\"c;d\"\n");
+	assert_string_equal(buf,
+	    "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\n"
+	    "\"\"\na,b;\"c;d\"\n");
 	unlink(path);
 }
 

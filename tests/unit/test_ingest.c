@@ -26,12 +26,12 @@ test_ident(void **state)
 		"555.010.2030", "5550102030", "1-555-010-2030",
 		"001 555 010 2030", "555-010-2030 x42" };
 	for (size_t i = 0; i < sizeof phones / sizeof *phones; i++)
-		assert_string_equal(norm(IDENT_PHONE, phones[i], "1"),
-		    "15550102030");
-	assert_string_equal(norm(IDENT_PHONE, "020 7946 0018", "44"),
-	    "442079460018");
-	assert_string_equal(norm(IDENT_PHONE, "+44 20 7946 0018", "1"),
-	    "442079460018");
+		assert_string_equal(
+		    norm(IDENT_PHONE, phones[i], "1"), "15550102030");
+	assert_string_equal(
+	    norm(IDENT_PHONE, "020 7946 0018", "44"), "442079460018");
+	assert_string_equal(
+	    norm(IDENT_PHONE, "+44 20 7946 0018", "1"), "442079460018");
 	assert_string_equal(norm(IDENT_PHONE, "12345", "1"), "JUNK");
 	assert_string_equal(norm(IDENT_PHONE, "000-000-0000", "1"), "JUNK");
 	assert_string_equal(norm(IDENT_EMAIL, "  Jane.Doe@Example.COM ", NULL),
@@ -63,29 +63,31 @@ test_channel_web(void **state)
 {
 	(void)state;
 	assert_string_equal(web("google", "cpc", NULL, NULL), "paid_search");
-	assert_string_equal(web(NULL, NULL, NULL, "https://s.com/?gclid=x"),
-	    "paid_search");
+	assert_string_equal(
+	    web(NULL, NULL, NULL, "https://s.com/?gclid=x"), "paid_search");
 	assert_string_equal(web(NULL, "banner", NULL, NULL), "display");
 	assert_string_equal(web("facebook", "paid", NULL, NULL), "paid_social");
 	assert_string_equal(web(NULL, "social", NULL, NULL), "organic_social");
-	assert_string_equal(web(NULL, NULL, "https://m.facebook.com/", "https://s.com/"),
+	assert_string_equal(
+	    web(NULL, NULL, "https://m.facebook.com/", "https://s.com/"),
 	    "organic_social");
-	assert_string_equal(web(NULL, NULL, "https://t.co/abc", NULL),
-	    "organic_social");
+	assert_string_equal(
+	    web(NULL, NULL, "https://t.co/abc", NULL), "organic_social");
 	assert_string_equal(web("newsletter", NULL, NULL, NULL), "email");
 	assert_string_equal(web(NULL, "E-Mail", NULL, NULL), "email");
 	assert_string_equal(web(NULL, "affiliate", NULL, NULL), "affiliate");
 	assert_string_equal(web(NULL, NULL, "https://www.google.co.uk/", NULL),
 	    "organic_search");
 	assert_string_equal(web(NULL, "organic", NULL, NULL), "organic_search");
-	assert_string_equal(web(NULL, NULL, "https://news.example.org/x", NULL),
-	    "referral");
+	assert_string_equal(
+	    web(NULL, NULL, "https://news.example.org/x", NULL), "referral");
 	assert_string_equal(web(NULL, "weird", NULL, NULL), "other");
 	assert_string_equal(web(NULL, NULL, NULL, "https://s.com/"), "direct");
-	assert_string_equal(web(NULL, NULL, "https://www.s.com/a", "https://s.com/b"),
-	    "");
-	assert_string_equal(web(NULL, NULL, NULL,
-	                        "https://s.com/?utm_source=newsletter&utm_medium=email"),
+	assert_string_equal(
+	    web(NULL, NULL, "https://www.s.com/a", "https://s.com/b"), "");
+	assert_string_equal(
+	    web(NULL, NULL, NULL,
+		"https://s.com/?utm_source=newsletter&utm_medium=email"),
 	    "email");
 	char out[64];
 	channel_snake("Online Display", 14, out, sizeof out);
@@ -100,7 +102,7 @@ test_channel_rules(void **state)
 	(void)state;
 	char why[256];
 	const char *ok = "# comment\n\nsms\tutm_medium~^sms$\treferrer!~.\n"
-	                 "retail\tutm_source~criteo\n";
+			 "retail\tutm_source~criteo\n";
 	const char *path = unit_file(ok, strlen(ok));
 	struct channel_rules *r = channel_rules_load(path, why, sizeof why);
 	unlink(path);
@@ -137,11 +139,12 @@ test_weblog(void **state)
 {
 	(void)state;
 	char line[] = "83.149.9.216 - - [17/May/2015:10:05:03 +0200] \"GET "
-	              "/a?x=1 HTTP/1.1\" 200 203023 \"http://r/\" \"Mozilla "
-	              "\\\"5\\\"\"";
+		      "/a?x=1 HTTP/1.1\" 200 203023 \"http://r/\" \"Mozilla "
+		      "\\\"5\\\"\"";
 	struct weblog_rec r;
 	char why[128];
-	assert_int_equal(weblog_parse(line, strlen(line), 1, &r, why, sizeof why), 0);
+	assert_int_equal(
+	    weblog_parse(line, strlen(line), 1, &r, why, sizeof why), 0);
 	assert_string_equal(r.f[WEBLOG_IP], "83.149.9.216");
 	assert_string_equal(r.f[WEBLOG_IDENT], "");
 	assert_string_equal(r.f[WEBLOG_METHOD], "GET");
@@ -149,18 +152,24 @@ test_weblog(void **state)
 	assert_string_equal(r.f[WEBLOG_STATUS], "200");
 	assert_string_equal(r.f[WEBLOG_USER_AGENT], "Mozilla \"5\"");
 	assert_true(r.ts_ms == 1431849903000LL);
-	char bad1[] = "1.2.3.4 - - [31/Feb/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 200 1";
-	assert_int_equal(weblog_parse(bad1, strlen(bad1), 0, &r, why, sizeof why), -1);
+	char bad1[] =
+	    "1.2.3.4 - - [31/Feb/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 200 1";
+	assert_int_equal(
+	    weblog_parse(bad1, strlen(bad1), 0, &r, why, sizeof why), -1);
 	assert_non_null(strstr(why, "invalid time"));
-	char bad2[] = "1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 200 1";
-	assert_int_equal(weblog_parse(bad2, strlen(bad2), 1, &r, why, sizeof why), -1);
+	char bad2[] =
+	    "1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 200 1";
+	assert_int_equal(
+	    weblog_parse(bad2, strlen(bad2), 1, &r, why, sizeof why), -1);
 	assert_non_null(strstr(why, "missing referrer"));
 	char bad3[] = "garbage";
-	assert_int_equal(weblog_parse(bad3, strlen(bad3), 0, &r, why, sizeof why), -1);
+	assert_int_equal(
+	    weblog_parse(bad3, strlen(bad3), 0, &r, why, sizeof why), -1);
 	struct buf b = { 0 };
 	const char *url = "/s?q=red+shoes&utm_campaign=spring%20sale&x&=y#frag";
 	weblog_query(url, strlen(url), on_pair, &b);
-	assert_string_equal(buf_str(&b), "[q=red shoes][utm_campaign=spring sale][x=]");
+	assert_string_equal(
+	    buf_str(&b), "[q=red shoes][utm_campaign=spring sale][x=]");
 	buf_free(&b);
 	char out[16];
 	assert_int_equal(weblog_decode("%4", 2, out, 0), 2);
@@ -174,8 +183,9 @@ test_spec(void **state)
 	struct spec_pair *p = NULL;
 	size_t n = 0, cap = 0;
 	const char *why;
-	assert_int_equal(spec_pairs("ts=Start (local),\"a,b\"=\"x=\"\"y\"\"\"", &p,
-	                     &n, &cap, &why), 0);
+	assert_int_equal(spec_pairs("ts=Start (local),\"a,b\"=\"x=\"\"y\"\"\"",
+			     &p, &n, &cap, &why),
+	    0);
 	assert_int_equal(n, 2);
 	assert_string_equal(p[0].val, "Start (local)");
 	assert_string_equal(p[1].key, "a,b");
@@ -199,8 +209,9 @@ test_jsonrow(void **state)
 	struct jsonrow *j = jsonrow_new();
 	struct buf b = { 0 };
 	char why[128];
-	const char *s = "{\"a\":{\"b\":1,\"c\":[1,{\"d\":\"x\"}]},\"a.k\":{\"z\":true},"
-	                "\"n\":null,\"r\":0.1,\"big\":9223372036854775807}";
+	const char *s =
+	    "{\"a\":{\"b\":1,\"c\":[1,{\"d\":\"x\"}]},\"a.k\":{\"z\":true},"
+	    "\"n\":null,\"r\":0.1,\"big\":9223372036854775807}";
 	assert_int_equal(jsonrow_parse(j, s, strlen(s), why, sizeof why), 0);
 	assert_int_equal(jsonrow_get(j, "a.b", &b), 1);
 	assert_string_equal(buf_str(&b), "1");

@@ -23,8 +23,8 @@ rnd(unsigned n)
 static json_t *
 gen_string(void)
 {
-	static const char *const parts[] = { "a", "b c", "\"", "\\", "/",
-		"\n", "\t", "\xC3\xA9", "\xF0\x9F\x98\x80", "\x01", "x.y", "" };
+	static const char *const parts[] = { "a", "b c", "\"", "\\", "/", "\n",
+		"\t", "\xC3\xA9", "\xF0\x9F\x98\x80", "\x01", "x.y", "" };
 	char s[128] = "";
 	for (unsigned i = 0, k = rnd(6); i < k; i++)
 		strcat(s, parts[rnd(sizeof parts / sizeof *parts)]);
@@ -69,8 +69,8 @@ check(struct jsonrow *j, json_t *v, char *path, size_t plen)
 
 	if (json_is_object(v)) {
 		json_object_foreach (v, key, c) {
-			size_t n = (size_t)snprintf(path + plen, 512 - plen, "%s%s",
-			    plen ? "." : "", key);
+			size_t n = (size_t)snprintf(path + plen, 512 - plen,
+			    "%s%s", plen ? "." : "", key);
 			check(j, c, path, plen + n);
 		}
 		return;
@@ -90,7 +90,8 @@ check(struct jsonrow *j, json_t *v, char *path, size_t plen)
 	case JSON_STRING: {
 		/* U+0000 reads as U+FFFD: none is generated */
 		assert_int_equal(got.len, json_string_length(v));
-		assert_memory_equal(buf_str(&got), json_string_value(v), got.len);
+		assert_memory_equal(
+		    buf_str(&got), json_string_value(v), got.len);
 		break;
 	}
 	case JSON_INTEGER:
@@ -125,12 +126,13 @@ test_differential(void **state)
 			json_object_set_new(doc, k, gen(0));
 		}
 		/* keys are unique per object here, so "last wins" is moot */
-		char *text = json_dumps(doc, rnd(2) ? JSON_COMPACT : JSON_INDENT(0));
+		char *text =
+		    json_dumps(doc, rnd(2) ? JSON_COMPACT : JSON_INDENT(0));
 		for (char *p = text; *p; p++)
 			if (*p == '\n')
 				*p = ' '; /* one line */
-		assert_int_equal(jsonrow_parse(j, text, strlen(text), why,
-		                     sizeof why), 0);
+		assert_int_equal(
+		    jsonrow_parse(j, text, strlen(text), why, sizeof why), 0);
 		check(j, doc, path, 0);
 		free(text);
 		json_decref(doc);
@@ -145,16 +147,17 @@ test_invalid(void **state)
 	static const char *const bad[] = { "{", "{\"a\"}", "{\"a\":}",
 		"{\"a\":1,}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":-}",
 		"{\"a\":tru}", "{\"a\":\"\\x\"}", "{\"a\":\"\\ud800\"}",
-		"{\"a\":\"tab\there\"}", "{\"a\":1} x", "{'a':1}", "{\"a\":[1,]}",
-		"{\"a\":\"open}" };
+		"{\"a\":\"tab\there\"}", "{\"a\":1} x", "{'a':1}",
+		"{\"a\":[1,]}", "{\"a\":\"open}" };
 	struct jsonrow *j = jsonrow_new();
 	char why[256];
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		json_error_t e;
 		json_t *v = json_loads(bad[i], 0, &e);
 		assert_null(v); /* jansson agrees that it is invalid */
-		assert_int_equal(jsonrow_parse(j, bad[i], strlen(bad[i]), why,
-		                     sizeof why), -1);
+		assert_int_equal(
+		    jsonrow_parse(j, bad[i], strlen(bad[i]), why, sizeof why),
+		    -1);
 		assert_non_null(strstr(why, "invalid JSON: "));
 	}
 	/* nesting limit */
@@ -175,7 +178,9 @@ test_invalid(void **state)
 	const char *s = "{\"z\":\"a\\u0000b\",\"e\":\"\\ud83d\\ude00\"}";
 	assert_int_equal(jsonrow_parse(j, s, strlen(s), why, sizeof why), 0);
 	jsonrow_get(j, "z", &b);
-	assert_string_equal(buf_str(&b), "a\xEF\xBF\xBD" "b");
+	assert_string_equal(buf_str(&b),
+	    "a\xEF\xBF\xBD"
+	    "b");
 	jsonrow_get(j, "e", &b);
 	assert_string_equal(buf_str(&b), "\xF0\x9F\x98\x80");
 	buf_free(&b);

@@ -85,7 +85,8 @@ static void
 test_cli_parse(void **state)
 {
 	(void)state;
-	char *argv[] = { "jt-test", "in.csv", "-o", "x", "--flag", "more", NULL };
+	char *argv[] = { "jt-test", "in.csv", "-o", "x", "--flag", "more",
+		NULL };
 	struct cli c;
 	cli_init(&c, &tool, 6, argv);
 	assert_int_equal(cli_next(&c), 'o');
@@ -141,18 +142,21 @@ test_reject(void **state)
 	reject_add(&l, "b.csv", 2, "invalid", NULL, 0);
 	struct buf b = { 0 };
 	reject_describe(&l, &b);
-	assert_string_equal(buf_str(&b), "2 invalid, 1 expected 2 fields, found 1");
+	assert_string_equal(
+	    buf_str(&b), "2 invalid, 1 expected 2 fields, found 1");
 	buf_free(&b);
 	assert_int_equal(l.count, 3);
 	reject_close(&l);
-	assert_string_equal(slurp(path), "file,line,reason,raw\n"
-	                                 "a.csv,3,\"expected 2 fields, found 1\",1\n"
-	                                 "a.csv,9,invalid,\"q\"\"x\"\n"
-	                                 "b.csv,2,invalid,\n");
+	assert_string_equal(slurp(path),
+	    "file,line,reason,raw\n"
+	    "a.csv,3,\"expected 2 fields, found 1\",1\n"
+	    "a.csv,9,invalid,\"q\"\"x\"\n"
+	    "b.csv,2,invalid,\n");
 	/* past the maximum: status 1, the rejects file still complete */
 	assert_int_equal(child_status(do_reject_many, path), 1);
-	assert_string_equal(slurp(path), "file,line,reason,raw\nf.csv,1,bad,x\n"
-	                                 "f.csv,2,bad,x\nf.csv,3,bad,x\n");
+	assert_string_equal(slurp(path),
+	    "file,line,reason,raw\nf.csv,1,bad,x\n"
+	    "f.csv,2,bad,x\nf.csv,3,bad,x\n");
 	unlink(path);
 	rmdir(dir);
 }

@@ -38,19 +38,20 @@ test_iso(void **state)
 	(void)state;
 	assert_string_equal(iso("2026-03-07T23:58:10.120-05:00", NULL),
 	    "2026-03-08T04:58:10.120Z");
-	assert_string_equal(iso("2026-03-09 12:00:00+0100", NULL),
-	    "2026-03-09T11:00:00.000Z");
-	assert_string_equal(iso("2026-03-09T12:00+01", NULL),
-	    "2026-03-09T11:00:00.000Z");
-	assert_string_equal(iso("2026-03-09T12:00:00,5Z", NULL),
-	    "2026-03-09T12:00:00.500Z");
+	assert_string_equal(
+	    iso("2026-03-09 12:00:00+0100", NULL), "2026-03-09T11:00:00.000Z");
+	assert_string_equal(
+	    iso("2026-03-09T12:00+01", NULL), "2026-03-09T11:00:00.000Z");
+	assert_string_equal(
+	    iso("2026-03-09T12:00:00,5Z", NULL), "2026-03-09T12:00:00.500Z");
 	assert_string_equal(iso("2026-03-09T12:00:00.123456789Z", NULL),
 	    "2026-03-09T12:00:00.123Z");
-	assert_string_equal(iso("2026-03-09", NULL), "2026-03-09T00:00:00.000Z");
-	assert_string_equal(iso("2026-03-09 12:00:00 UTC", NULL),
-	    "2026-03-09T12:00:00.000Z");
-	assert_string_equal(iso("  2028-02-29T00:00:00Z ", NULL),
-	    "2028-02-29T00:00:00.000Z");
+	assert_string_equal(
+	    iso("2026-03-09", NULL), "2026-03-09T00:00:00.000Z");
+	assert_string_equal(
+	    iso("2026-03-09 12:00:00 UTC", NULL), "2026-03-09T12:00:00.000Z");
+	assert_string_equal(
+	    iso("  2028-02-29T00:00:00Z ", NULL), "2028-02-29T00:00:00.000Z");
 	/* errors */
 	assert_string_equal(iso("2026-02-29", NULL), "FAIL");
 	assert_string_equal(iso("2026-13-01", NULL), "FAIL");
@@ -67,15 +68,16 @@ static void
 test_epoch(void **state)
 {
 	(void)state;
-	assert_string_equal(iso("1773051300", NULL), "2026-03-09T10:15:00.000Z");
-	assert_string_equal(iso("1773051300.25", NULL),
-	    "2026-03-09T10:15:00.250Z");
-	assert_string_equal(iso("1772980000000", NULL),
-	    "2026-03-08T14:26:40.000Z");
-	assert_string_equal(iso("1772980000000123", NULL),
-	    "2026-03-08T14:26:40.000Z");
-	assert_string_equal(iso("1772980000000123456", NULL),
-	    "2026-03-08T14:26:40.000Z");
+	assert_string_equal(
+	    iso("1773051300", NULL), "2026-03-09T10:15:00.000Z");
+	assert_string_equal(
+	    iso("1773051300.25", NULL), "2026-03-09T10:15:00.250Z");
+	assert_string_equal(
+	    iso("1772980000000", NULL), "2026-03-08T14:26:40.000Z");
+	assert_string_equal(
+	    iso("1772980000000123", NULL), "2026-03-08T14:26:40.000Z");
+	assert_string_equal(
+	    iso("1772980000000123456", NULL), "2026-03-08T14:26:40.000Z");
 	assert_string_equal(iso("-86400", NULL), "1969-12-31T00:00:00.000Z");
 	assert_string_equal(iso("99999999999999999999", NULL), "FAIL");
 	assert_string_equal(iso("12.", NULL), "FAIL");
@@ -86,37 +88,37 @@ test_dst(void **state)
 {
 	(void)state;
 	/* skipped hour: the offset before the gap */
-	assert_string_equal(iso("2026-03-08 02:30", ny),
-	    "2026-03-08T07:30:00.000Z");
+	assert_string_equal(
+	    iso("2026-03-08 02:30", ny), "2026-03-08T07:30:00.000Z");
 	/* repeated hour: the first occurrence */
-	assert_string_equal(iso("2026-11-01 01:30", ny),
-	    "2026-11-01T05:30:00.000Z");
-	assert_string_equal(iso("2026-11-01 02:30", ny),
-	    "2026-11-01T07:30:00.000Z");
-	assert_string_equal(iso("2026-07-01 12:00", ny),
-	    "2026-07-01T16:00:00.000Z");
-	assert_string_equal(iso("1960-07-01 12:00", ny),
-	    "1960-07-01T16:00:00.000Z");
+	assert_string_equal(
+	    iso("2026-11-01 01:30", ny), "2026-11-01T05:30:00.000Z");
+	assert_string_equal(
+	    iso("2026-11-01 02:30", ny), "2026-11-01T07:30:00.000Z");
+	assert_string_equal(
+	    iso("2026-07-01 12:00", ny), "2026-07-01T16:00:00.000Z");
+	assert_string_equal(
+	    iso("1960-07-01 12:00", ny), "1960-07-01T16:00:00.000Z");
 	/* far future: the footer rule */
-	assert_string_equal(iso("2100-07-01 12:00", ny),
-	    "2100-07-01T16:00:00.000Z");
-	assert_string_equal(iso("2100-12-01 12:00", ny),
-	    "2100-12-01T17:00:00.000Z");
-	assert_string_equal(iso("2026-03-29 02:30", berlin),
-	    "2026-03-29T01:30:00.000Z");
-	assert_string_equal(iso("2026-10-25 02:30", berlin),
-	    "2026-10-25T00:30:00.000Z");
+	assert_string_equal(
+	    iso("2100-07-01 12:00", ny), "2100-07-01T16:00:00.000Z");
+	assert_string_equal(
+	    iso("2100-12-01 12:00", ny), "2100-12-01T17:00:00.000Z");
+	assert_string_equal(
+	    iso("2026-03-29 02:30", berlin), "2026-03-29T01:30:00.000Z");
+	assert_string_equal(
+	    iso("2026-10-25 02:30", berlin), "2026-10-25T00:30:00.000Z");
 	/* a 30-minute DST shift */
-	assert_string_equal(iso("2026-10-04 02:15", lord_howe),
-	    "2026-10-03T15:45:00.000Z");
+	assert_string_equal(
+	    iso("2026-10-04 02:15", lord_howe), "2026-10-03T15:45:00.000Z");
 	/* southern hemisphere: DST in January */
-	assert_string_equal(iso("2026-01-15 12:00", sydney),
-	    "2026-01-15T01:00:00.000Z");
-	assert_string_equal(iso("2026-07-15 12:00", sydney),
-	    "2026-07-15T02:00:00.000Z");
+	assert_string_equal(
+	    iso("2026-01-15 12:00", sydney), "2026-01-15T01:00:00.000Z");
+	assert_string_equal(
+	    iso("2026-07-15 12:00", sydney), "2026-07-15T02:00:00.000Z");
 	/* an explicit offset wins over the zone */
-	assert_string_equal(iso("2026-07-01T12:00Z", ny),
-	    "2026-07-01T12:00:00.000Z");
+	assert_string_equal(
+	    iso("2026-07-01T12:00Z", ny), "2026-07-01T12:00:00.000Z");
 	assert_int_equal(ts_zone_offset_at(ny, 1782907200000LL), -4 * 3600);
 }
 
@@ -135,7 +137,7 @@ test_zone_errors(void **state)
 	ts_zone_free(utc);
 	assert_null(ts_zone_from_tzif("TZif2", 5, &why));
 	assert_null(ts_zone_from_tzif("not a zone file at all, longer than "
-	                              "forty-four bytes......",
+				      "forty-four bytes......",
 	    60, &why));
 }
 
@@ -157,29 +159,30 @@ test_strptime(void **state)
 	(void)state;
 	assert_string_equal(fp("%m/%d/%Y %H:%M", "03/08/2026 02:30", ny),
 	    "2026-03-08T07:30:00.000Z");
-	assert_string_equal(fp("%d/%b/%Y:%H:%M:%S %z",
-	                        "17/May/2015:10:05:03 +0000", NULL),
+	assert_string_equal(
+	    fp("%d/%b/%Y:%H:%M:%S %z", "17/May/2015:10:05:03 +0000", NULL),
 	    "2015-05-17T10:05:03.000Z");
-	assert_string_equal(fp("%I:%M %p %B %e, %Y",
-	                        "3:05 pm September  7, 2026", NULL),
+	assert_string_equal(
+	    fp("%I:%M %p %B %e, %Y", "3:05 pm September  7, 2026", NULL),
 	    "2026-09-07T15:05:00.000Z");
-	assert_string_equal(fp("%I %p", "12 AM", NULL),
-	    "1970-01-01T00:00:00.000Z");
-	assert_string_equal(fp("%a, %d %b %Y %T %Z",
-	                        "Sun, 22 Nov 2026 14:52:19 GMT", NULL),
+	assert_string_equal(
+	    fp("%I %p", "12 AM", NULL), "1970-01-01T00:00:00.000Z");
+	assert_string_equal(
+	    fp("%a, %d %b %Y %T %Z", "Sun, 22 Nov 2026 14:52:19 GMT", NULL),
 	    "2026-11-22T14:52:19.000Z");
-	assert_string_equal(fp("%Y%m%d", "20261122", NULL),
-	    "2026-11-22T00:00:00.000Z");
-	assert_string_equal(fp("%Y-%j", "2024-366", NULL),
-	    "2024-12-31T00:00:00.000Z");
-	assert_string_equal(fp("%s.%f", "1773051300.5", NULL),
-	    "2026-03-09T10:15:00.500Z");
-	assert_string_equal(fp("%D", "03/09/26", NULL),
-	    "2026-03-09T00:00:00.000Z");
+	assert_string_equal(
+	    fp("%Y%m%d", "20261122", NULL), "2026-11-22T00:00:00.000Z");
+	assert_string_equal(
+	    fp("%Y-%j", "2024-366", NULL), "2024-12-31T00:00:00.000Z");
+	assert_string_equal(
+	    fp("%s.%f", "1773051300.5", NULL), "2026-03-09T10:15:00.500Z");
+	assert_string_equal(
+	    fp("%D", "03/09/26", NULL), "2026-03-09T00:00:00.000Z");
 	assert_string_equal(fp("%F %T", "2026-03-09 10:15:00", NULL),
 	    "2026-03-09T10:15:00.000Z");
 	/* errors */
-	assert_string_equal(fp("%m/%d/%Y %H:%M", "13/45/2026 25:00", ny), "FAIL");
+	assert_string_equal(
+	    fp("%m/%d/%Y %H:%M", "13/45/2026 25:00", ny), "FAIL");
 	assert_string_equal(fp("%Y-%m-%d", "2026-02-30", NULL), "FAIL");
 	assert_string_equal(fp("%Y-%m-%d", "2026-02-10x", NULL), "FAIL");
 	assert_string_equal(fp("%b", "Foo", NULL), "FAIL");
