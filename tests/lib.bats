@@ -142,3 +142,16 @@ csvcat() { "$JT_BENCH/csvcat" "$@"; }
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"in.csv:1: duplicate column 'a'"* ]]
 }
+
+@test "a progress line on stderr only when it is a terminal" {
+	command -v script >/dev/null || skip "script(1) not installed"
+	cat >slow.sh <<SH
+(echo n; seq 1 70000; sleep 1.2; seq 1 70000) | "$JT_BENCH/csvcat" -q >/dev/null
+SH
+	run script -qec "sh slow.sh" /dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"csvcat: 131072 rows"* ]]
+	# not a terminal: no progress at all
+	run sh -c "sh slow.sh 2>err; cat err"
+	[ -z "$output" ]
+}
