@@ -15,6 +15,10 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 	awk 'NR % 50 == 7 { sub(/offers"$/, "offers\nsee you soon\""); } { print }' \
 	>"$tmp/in.csv"
 
+# the inputs were just written: let the page cache write them out first,
+# so the write-back does not compete with the runs
+sync
+
 best() {
 	b=999999
 	"$@" >/dev/null 2>&1 || true # warm up: caches, CPU clock

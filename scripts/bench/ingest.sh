@@ -17,6 +17,10 @@ half=$((bytes / 2))
 "$BUILD/bench/genexport" csv "$half" >"$tmp/half.csv"
 
 # best of five wall-clock runs, seconds (the machines are noisy)
+# the inputs were just written: let the page cache write them out first,
+# so the write-back does not compete with the runs
+sync
+
 best() {
 	b=999999
 	"$@" >/dev/null 2>&1 || true # warm up: caches, CPU clock
