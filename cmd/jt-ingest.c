@@ -160,15 +160,18 @@ main(int argc, char **argv)
 	struct cli c;
 	struct ingest_conf conf = { 0 };
 	struct source_opts so = { 0 };
-	const char *out_path = NULL, *rejects = NULL, *tz = NULL;
-	long long max_rejects = REJECT_MAX_DEFAULT;
+	struct cli_common cc;
+	const char *tz = NULL;
 	size_t mapcap = 0, setcap = 0, keepcap = 0;
-	int quiet = 0, k, format_given = 0;
+	int k, format_given = 0;
 	const char *why;
 
 	so.format = SOURCE_CSV;
+	cli_common_init(&cc);
 	cli_init(&c, &tool, argc, argv);
 	while ((k = cli_next(&c)) != -1) {
+		if (cli_common_opt(&cc, k, c.arg))
+			continue;
 		switch (k) {
 		case 'f': {
 			int f = source_format_parse(c.arg);
@@ -254,21 +257,9 @@ main(int argc, char **argv)
 			so.encoding = e;
 			break;
 		}
-		case 'o': out_path = c.arg; break;
-		case 'q': quiet = 1; break;
-		case CLI_KEY_REJECTS: rejects = c.arg; break;
-		case CLI_KEY_MAX_REJECTS:
-			max_rejects = cli_int(
-			    "--max-rejects", c.arg, -1, (long long)1 << 62);
-			break;
-		case CLI_KEY_MAX_FIELD:
-			so.max_field = (size_t)cli_size("--max-field", c.arg);
-			if (so.max_field == 0)
-				err_usage(
-				    "option '--max-field' must be positive");
-			break;
 		}
 	}
+	so.max_field = cc.max_field;
 	if (so.format == SOURCE_REGEX && !so.regex)
 		err_usage("--format regex needs --regex PATTERN");
 	if (so.regex) {
@@ -347,8 +338,8 @@ main(int argc, char **argv)
 	}
 
 	struct reject_log rl;
-	reject_init(&rl, rejects, max_rejects);
-	struct io_out *out = io_out_open(out_path);
+	reject_init(&rl, cc.rejects, cc.max_rejects);
+	struct io_out *out = io_out_open(cc.out);
 	struct csvout w;
 	csvout_init(&w, out, ',');
 	for (size_t u = 0; u < nnames; u++)
@@ -413,7 +404,7 @@ main(int argc, char **argv)
 		io_out_close(out);
 	else
 		io_out_abort(out);
-	if (!quiet)
+	if (!cc.quiet)
 		summary(nread, nwritten, &rl, &st);
 	reject_close(&rl);
 	ingest_stats_free(&st);

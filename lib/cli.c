@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "cli.h"
 #include "err.h"
+#include "reject.h"
 
 #ifndef JT_VERSION
 #define JT_VERSION "0"
@@ -219,4 +220,34 @@ cli_int(const char *opt, const char *s, long long min, long long max)
 		err_usage("option '%s': '%s' is out of range %lld..%lld", opt,
 		    s, min, max);
 	return v;
+}
+
+void
+cli_common_init(struct cli_common *cc)
+{
+	cc->out = NULL;
+	cc->quiet = 0;
+	cc->rejects = NULL;
+	cc->max_rejects = REJECT_MAX_DEFAULT;
+	cc->max_field = 0;
+}
+
+int
+cli_common_opt(struct cli_common *cc, int key, const char *arg)
+{
+	switch (key) {
+	case CLI_KEY_OUT: cc->out = arg; return 1;
+	case CLI_KEY_QUIET: cc->quiet = 1; return 1;
+	case CLI_KEY_REJECTS: cc->rejects = arg; return 1;
+	case CLI_KEY_MAX_REJECTS:
+		cc->max_rejects =
+		    cli_int("--max-rejects", arg, -1, (long long)1 << 62);
+		return 1;
+	case CLI_KEY_MAX_FIELD:
+		cc->max_field = (size_t)cli_size("--max-field", arg);
+		if (cc->max_field == 0)
+			err_usage("option '--max-field' must be positive");
+		return 1;
+	}
+	return 0;
 }

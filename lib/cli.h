@@ -68,6 +68,23 @@ enum {
 		    "reject fields longer than SIZE bytes (default 1M)"        \
 	}
 
+/* The values of the common options, with their defaults. */
+struct cli_common {
+	const char *out;       /* -o FILE, or NULL for stdout */
+	int quiet;             /* -q */
+	const char *rejects;   /* --rejects FILE, or NULL */
+	long long max_rejects; /* --max-rejects, default 1000, -1 no limit */
+	size_t max_field;      /* --max-field, 0 = the reader's default */
+};
+
+/* Sets the defaults. */
+void cli_common_init(struct cli_common *cc);
+/*
+ * Takes option key with argument arg if it is a common option: returns 1
+ * (and dies with a usage error on a bad value), else 0.
+ */
+int cli_common_opt(struct cli_common *cc, int key, const char *arg);
+
 struct cli {
 	const struct cli_tool *tool;
 	int argc;

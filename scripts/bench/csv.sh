@@ -15,25 +15,8 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 	awk 'NR % 50 == 7 { sub(/offers"$/, "offers\nsee you soon\""); } { print }' \
 	>"$tmp/in.csv"
 
-# the inputs were just written: let the page cache write them out first,
-# so the write-back does not compete with the runs
-sync
-
-best() {
-	b=999999
-	"$@" >/dev/null 2>&1 || true # warm up: caches, CPU clock
-	for i in 1 2 3 4 5; do
-		if [ -x /usr/bin/time ]; then
-			t=$(/usr/bin/time -f %e "$@" 2>&1 >/dev/null | tail -1)
-		else
-			s=$(date +%s.%N)
-			"$@" >/dev/null 2>&1
-			t=$(echo "$s $(date +%s.%N)" | awk '{print $2-$1}')
-		fi
-		b=$(echo "$t $b" | awk '{print ($1<$2)?$1:$2}')
-	done
-	echo "$b"
-}
+. "$ROOT/scripts/bench/lib.inc"
+settle
 tc=$(best cat "$tmp/in.csv")
 tr=$(best "$BUILD/bench/csvcat" -q "$tmp/in.csv")
 rss="?"
@@ -45,7 +28,7 @@ rows_in=$("$BUILD/bench/csvcat" -q "$tmp/out.csv" | wc -l)
 rows_out=$(wc -l <"$tmp/out.csv")
 [ "$rows_in" = "$rows_out" ] || { echo "csv: round trip differs" >&2; exit 1; }
 bytes=$(wc -c <"$tmp/in.csv")
-mbs() { echo "$bytes $1" | awk '{printf "%.0f", $1/1e6/$2}'; }
+mbs() { echo "$bytes $1" | awk '{ if ($2 > 0) printf "%.0f", $1/1e6/$2; else printf ">%.0f", $1/1e6/0.01 }'; }
 printf '%-22s %8.2f s %7s MB/s\n' "cat >/dev/null" "$tc" "$(mbs "$tc")"
 printf '%-22s %8.2f s %7s MB/s\n' "csvcat (read+write)" "$tr" "$(mbs "$tr")"
 echo "csv: read+write $(mbs "$tr") MB/s (target 250), cat $(mbs "$tc") MB/s, max RSS ${rss} KB, input $((bytes / 1000000)) MB"

@@ -37,27 +37,15 @@ main(int argc, char **argv)
 {
 	struct cli c;
 	struct csvin_opts copts = { 0 };
-	const char *out_path = NULL, *rejects = NULL;
-	long long max_rejects = REJECT_MAX_DEFAULT;
-	int quiet = 0, k;
+	struct cli_common cc;
+	int k;
 
+	cli_common_init(&cc);
 	cli_init(&c, &tool, argc, argv);
 	while ((k = cli_next(&c)) != -1) {
+		if (cli_common_opt(&cc, k, c.arg))
+			continue;
 		switch (k) {
-		case 'o': out_path = c.arg; break;
-		case 'q': quiet = 1; break;
-		case CLI_KEY_REJECTS: rejects = c.arg; break;
-		case CLI_KEY_MAX_REJECTS:
-			max_rejects = cli_int(
-			    "--max-rejects", c.arg, -1, (long long)1 << 62);
-			break;
-		case CLI_KEY_MAX_FIELD:
-			copts.max_field =
-			    (size_t)cli_size("--max-field", c.arg);
-			if (copts.max_field == 0)
-				err_usage(
-				    "option '--max-field' must be positive");
-			break;
 		case 'd':
 			if (c.arg[0] == '\0' || c.arg[1] != '\0')
 				err_usage("option '--delimiter' takes one "
@@ -67,6 +55,10 @@ main(int argc, char **argv)
 			break;
 		}
 	}
+	const char *out_path = cc.out, *rejects = cc.rejects;
+	long long max_rejects = cc.max_rejects;
+	int quiet = cc.quiet;
+	copts.max_field = cc.max_field;
 	int nop = argc - c.optind;
 	cli_refuse_tty_stdin(&tool, nop);
 

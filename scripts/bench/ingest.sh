@@ -17,25 +17,8 @@ half=$((bytes / 2))
 "$BUILD/bench/genexport" csv "$half" >"$tmp/half.csv"
 
 # best of five wall-clock runs, seconds (the machines are noisy)
-# the inputs were just written: let the page cache write them out first,
-# so the write-back does not compete with the runs
-sync
-
-best() {
-	b=999999
-	"$@" >/dev/null 2>&1 || true # warm up: caches, CPU clock
-	for i in 1 2 3 4 5; do
-		if [ -x /usr/bin/time ]; then
-			t=$(/usr/bin/time -f %e "$@" 2>&1 >/dev/null | tail -1)
-		else
-			s=$(date +%s.%N)
-			"$@" >/dev/null 2>&1
-			t=$(echo "$s $(date +%s.%N)" | awk '{print $2-$1}')
-		fi
-		b=$(echo "$t $b" | awk '{print ($1<$2)?$1:$2}')
-	done
-	echo "$b"
-}
+. "$ROOT/scripts/bench/lib.inc"
+settle
 rss() {
 	if [ -x /usr/bin/time ]; then
 		/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1
