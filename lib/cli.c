@@ -97,7 +97,6 @@ int
 cli_next(struct cli *c)
 {
 	struct tables *t = c->priv;
-	int prev = optind;
 	int k = getopt_long(c->argc, c->argv, t->shorts, t->lopts, NULL);
 
 	c->arg = optarg;
@@ -110,9 +109,8 @@ cli_next(struct cli *c)
 	case '?':
 		if (optopt)
 			err_usage("unknown option '-%c'", optopt);
-		err_usage("unknown option '%s'",
-		    c->argv[prev < c->argc ? (optind > prev ? optind - 1 : prev)
-					   : c->argc - 1]);
+		/* getopt has stepped past it: it is the last element read */
+		err_usage("unknown option '%s'", c->argv[optind - 1]);
 	case ':':
 		err_usage("option '%s' needs an argument",
 		    optopt ? opt_text(c, optopt) : c->argv[optind - 1]);
