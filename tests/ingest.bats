@@ -258,3 +258,41 @@ real_or_skip() { [ -f "$REAL/$1" ] || skip "$REAL/$1 not present"; }
 	[[ "$output" == *"jt-ingest: 2375 rows read, 2375 written, 0 rejected; rows without identifier: 2375"* ]]
 	[ "$(sed -n 2p out.csv)" = "1970-01-01T00:10:10.000Z,call_center,HANG,calls_one_day,43678" ]
 }
+
+@test "more error paths: --where/--keep on missing columns, bad specs, unwritable -o" {
+	printf 'ts,a\n2026-01-01T00:00:00Z,1\n' >x.csv
+	run "$ING" --where 'nope~x' x.csv
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"--where: no column 'nope' in the output"* ]]
+	run "$ING" --keep nope x.csv
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"--keep: no column 'nope' in the input"* ]]
+	run "$ING" --set '"open=x' x.csv
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--set '\"open=x': unterminated quote"* ]]
+	run "$ING" --where 'a~(' x.csv
+	[ "$status" -eq 2 ]
+	run "$ING" -o /nonexistent/dir/out.csv x.csv
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"/nonexistent/dir/out.csv: No such file or directory"* ]]
+	run "$ING" -f tsv -d ';' x.csv
+	[ "$status" -eq 2 ]
+	run "$ING" --query-columns x.csv
+	[ "$status" -eq 2 ]
+	run "$ING" -f regex x.csv
+	[ "$status" -eq 2 ]
+}
+
+@test "stdin: messages name <stdin>, the source column is 'stdin'" {
+	run --separate-stderr sh -c "printf 'ts,x\n2026-01-01T00:00:00Z,1\nbad,2\n' | \"$ING\""
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "2026-01-01T00:00:00.000Z,stdin,1" ]
+	[[ "$stderr" == *"jt-ingest: <stdin>:3: column 'ts': invalid time 'bad'"* ]]
+}
+
+@test "--max-field applies to CSV fields and to JSON lines" {
+	{ echo ts,x; echo "2026-01-01T00:00:00Z,$(head -c 3000 /dev/zero | tr '\0' a)"; echo 2026-01-01T00:00:00Z,ok; } >w.csv
+	run "$ING" --max-field 1K w.csv
+	[[ "$output" == *"w.csv:2: field longer than 1024 bytes"* ]]
+	[[ "$output" == *",ok"* ]]
+}
