@@ -41,6 +41,7 @@ enum {
 	KEY_SITE,
 	KEY_QUERY_COLUMNS,
 	KEY_ENCODING,
+	KEY_NO_HEADER,
 };
 
 static const struct cli_opt opts[] = {
@@ -72,6 +73,8 @@ static const struct cli_opt opts[] = {
 	    "ordered channel rules, first match wins" },
 	{ "query-columns", KEY_QUERY_COLUMNS, CLI_NOARG, NULL,
 	    "each url query parameter becomes a column q_NAME" },
+	{ "no-header", KEY_NO_HEADER, CLI_NOARG, NULL,
+	    "csv, tsv: no header row; the columns are c1, c2, ..." },
 	{ "encoding", KEY_ENCODING, CLI_ARG, "ENC",
 	    "input encoding: utf-8 (default), latin1 or cp1252" },
 	CLI_COMMON_OUT, CLI_COMMON_QUIET, CLI_COMMON_REJECTS,
@@ -248,6 +251,7 @@ main(int argc, char **argv)
 			break;
 		}
 		case KEY_QUERY_COLUMNS: so.query_columns = 1; break;
+		case KEY_NO_HEADER: so.no_header = 1; break;
 		case KEY_ENCODING: {
 			int e = utf8_encoding_parse(c.arg);
 			if (e < 0)
@@ -274,6 +278,8 @@ main(int argc, char **argv)
 			err_usage("--regex needs --format regex");
 		so.format = SOURCE_REGEX;
 	}
+	if (so.no_header && so.format != SOURCE_CSV && so.format != SOURCE_TSV)
+		err_usage("--no-header applies to csv and tsv");
 	if (so.delim && so.format != SOURCE_CSV)
 		err_usage("--delimiter applies to --format csv only");
 	if (so.query_columns &&

@@ -217,6 +217,7 @@ source_open(
 		co.delim = o->format == SOURCE_TSV ? '\t' : o->delim;
 		co.max_field = o->max_field;
 		co.encoding = o->encoding;
+		co.no_header = o->no_header;
 		d->csv = csvin_open(path, &co, &msg);
 		if (!d->csv) {
 			if (msg)

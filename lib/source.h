@@ -38,8 +38,9 @@ struct source_opts {
 	size_t max_field;  /* 0 = default (1 MiB); also the line limit */
 	const char *regex; /* SOURCE_REGEX: the pattern */
 	int query_columns;
-	int encoding; /* enum utf8_encoding of the input */
-	char **paths; /* jsonl: columns to read; NULL = discover */
+	int encoding;  /* enum utf8_encoding of the input */
+	int no_header; /* csv, tsv: no header row; columns c1..cN */
+	char **paths;  /* jsonl: columns to read; NULL = discover */
 	size_t npaths;
 };
 

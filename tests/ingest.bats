@@ -112,6 +112,14 @@ WEBMAP=(--map ts=timestamp,id_cookie=anonymous_id,id_user=user_id,event=event
 	[[ "$output" == *"2 rows read, 0 written, 2 filtered by --where"* ]]
 }
 
+@test "--no-header: columns c1..cN, the first line is data" {
+	printf '2026-01-01T00:00:00Z,u1,view\n2026-01-02T00:00:00Z,u2,buy\n' >h.csv
+	run --separate-stderr "$ING" -q --no-header --map ts=c1,id_user=c2,event=c3 h.csv
+	[ "$output" = "$(printf 'ts,id_user,event,source\n2026-01-01T00:00:00.000Z,u1,view,h\n2026-01-02T00:00:00.000Z,u2,buy,h')" ]
+	run "$ING" -f jsonl --no-header h.csv
+	[ "$status" -eq 2 ]
+}
+
 @test "regex format: named groups, non-matching lines rejected" {
 	printf '2026-03-08T10:00:00Z dev-1 checkout 200\nbroken\n2026-03-08T10:00:05Z dev-1 checkout 503\n' >g.log
 	run "$ING" -f regex --regex '^(?<ts>\S+) (?<id_device>\S+) (?<event>\S+) (?<status>\d+)$' --where 'status~^5' g.log
@@ -227,6 +235,15 @@ real_or_skip() { [ -f "$REAL/$1" ] || skip "$REAL/$1 not present"; }
 	[[ "$output" == *"apache_logs.gz:8899: not a combined log line: missing user agent field"* ]]
 	[[ "$output" == *"10000 rows read, 9999 written, 1 rejected"* ]]
 	[ "$(sed -n 2p out.csv | cut -d, -f1-3)" = "2015-05-17T10:05:03.000Z,referral,apache_logs" ]
+}
+
+@test "real data: Apache_2k.log (an error log) through --regex and --ts-format" {
+	real_or_skip Apache_2k.log
+	run "$ING" -f regex --regex '^\[(?<ts>[^\]]+)\] \[(?<level>[a-z]+)\] (?<message>.*)$' \
+		--ts-format '%a %b %d %H:%M:%S %Y' --set channel=web_server,event=log -o out.csv "$REAL/Apache_2k.log"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"jt-ingest: 2000 rows read, 2000 written, 0 rejected"* ]]
+	[ "$(sed -n 3p out.csv)" = "2005-12-04T04:47:44.000Z,web_server,log,Apache_2k,error,mod_jk child workerEnv in error state 6" ]
 }
 
 @test "real data: attribution_si05.csv.gz with free-form channels" {
