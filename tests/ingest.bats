@@ -313,3 +313,11 @@ real_or_skip() { [ -f "$REAL/$1" ] || skip "$REAL/$1 not present"; }
 	[[ "$output" == *"w.csv:2: field longer than 1024 bytes"* ]]
 	[[ "$output" == *",ok"* ]]
 }
+
+@test "| head: jt-ingest ends quietly on a closed stdout" {
+	{ echo ts,x; for i in $(seq 1 100000); do echo "2026-01-01T00:00:00Z,$i"; done; } >big.csv
+	run bash -c "\"$ING\" -q big.csv 2>err | head -2; echo \${PIPESTATUS[0]}; cat err"
+	[ "${lines[0]}" = "ts,source,x" ]
+	[ "${lines[2]}" = "141" ]
+	[ "${#lines[@]}" -eq 3 ]
+}
