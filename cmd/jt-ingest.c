@@ -306,6 +306,13 @@ main(int argc, char **argv)
 		in[i].src = source_open(paths[i], &so, msg, sizeof msg);
 		if (!in[i].src)
 			err_die("%s", msg);
+		if (in[i].src->empty) {
+			/* no header to plan with: today's export had nothing */
+			if (!cc.quiet)
+				err_warn(
+				    "%s: empty input", source_name(in[i].src));
+			continue;
+		}
 		in[i].plan =
 		    ingest_plan_new(&conf, in[i].src->col, in[i].src->ncols,
 			paths[i], so.format == SOURCE_JSONL, msg, sizeof msg);
@@ -326,6 +333,8 @@ main(int argc, char **argv)
 	}
 	events_order(names, nnames);
 	for (size_t i = 0; i < npaths; i++) {
+		if (!in[i].plan)
+			continue; /* an empty input */
 		size_t np = ingest_plan_ncols(in[i].plan);
 		in[i].from_plan =
 		    xcalloc(nnames ? nnames : 1, sizeof *in[i].from_plan);
@@ -348,9 +357,11 @@ main(int argc, char **argv)
 	struct io_out *out = io_out_open(cc.out);
 	struct csvout w;
 	csvout_init(&w, out, ',');
+	/* all inputs empty: no columns, so no header either */
 	for (size_t u = 0; u < nnames; u++)
 		csvout_str(&w, names[u]);
-	csvout_end(&w);
+	if (nnames)
+		csvout_end(&w);
 
 	struct ingest_stats st = { 0 };
 	const char **pv = NULL;
@@ -360,6 +371,8 @@ main(int argc, char **argv)
 
 	for (size_t i = 0; i < npaths; i++) {
 		struct source *s = in[i].src;
+		if (!in[i].plan)
+			continue;
 		size_t np = ingest_plan_ncols(in[i].plan);
 		pv = xreallocarray(pv, np + 1, sizeof *pv);
 		pl = xreallocarray(pl, np + 1, sizeof *pl);

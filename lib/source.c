@@ -160,7 +160,9 @@ discover(struct source *s, const char *path, char *why, size_t whylen)
 	struct src *d = s->priv;
 	enum csvin_status st;
 
+	s->empty = 1;
 	while ((st = line_next(s, 1)) != CSVIN_EOF) {
+		s->empty = 0;
 		if (st != CSVIN_ROW)
 			continue; /* reported on the real pass */
 		if (d->format == SOURCE_JSONL) {
@@ -227,6 +229,7 @@ source_open(
 				    strerror(errno));
 			goto fail;
 		}
+		s->empty = d->csv->empty;
 		for (size_t i = 0; i < d->csv->ncols; i++)
 			add_col(s, d->csv->col[i]);
 		s->val = xcalloc(s->ncols ? s->ncols : 1, sizeof *s->val);

@@ -50,6 +50,7 @@ int source_format_parse(const char *name);
 struct source {
 	size_t ncols;
 	char **col; /* column names, owned */
+	int empty;  /* no data at all: no header, no line */
 
 	/* current row (CSVIN_ROW): ncols values */
 	const char **val;

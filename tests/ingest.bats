@@ -321,3 +321,15 @@ real_or_skip() { [ -f "$REAL/$1" ] || skip "$REAL/$1 not present"; }
 	[ "${lines[2]}" = "141" ]
 	[ "${#lines[@]}" -eq 3 ]
 }
+
+@test "an empty export is a warning, not an error; the others still come through" {
+	: >empty.csv
+	printf 'ts,x\n2026-01-01T00:00:00Z,1\n' >one.csv
+	run --separate-stderr "$ING" empty.csv one.csv
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'ts,source,x\n2026-01-01T00:00:00.000Z,one,1')" ]
+	[[ "$stderr" == *"jt-ingest: warning: empty.csv: empty input"* ]]
+	run --separate-stderr "$ING" -f jsonl empty.csv
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
