@@ -56,7 +56,7 @@ static const struct cli_opt opts[] = {
 	{ "where", 'w', CLI_ARG, "COL~RE|COL!~RE",
 	    "keep rows whose output COL matches (or not) RE; may repeat" },
 	{ "keep", KEY_KEEP, CLI_ARG, "COLS",
-	    "unmapped columns to pass through (default all; '' for none)" },
+	    "unmapped attributes to pass through (default all; '' for none)" },
 	{ "source", KEY_SOURCE, CLI_ARG, "NAME",
 	    "the source column (default: the file's base name)" },
 	{ "ts-format", KEY_TS_FORMAT, CLI_ARG, "FMT",
