@@ -1,0 +1,173 @@
+/*
+ * strtab: interning with an open-addressing index over an append-only
+ * arena.  Invariants: the slot array has a power-of-two size and is at most
+ * half full; a slot holds id + 1 (0 = empty); the arena never moves a
+ * string once stored (it grows by new blocks), so returned pointers stay
+ * valid.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "strtab.h"
+
+#define BLOCK (1 << 20)
+
+struct entry {
+	const char *s;
+	uint32_t n;
+	uint64_t hash;
+};
+
+struct strtab {
+	uint32_t *slot;
+	size_t mask; /* slots - 1 */
+	struct entry *ent;
+	uint32_t nent, cap;
+	char **blocks; /* the arena */
+	size_t nblocks;
+	size_t used;       /* bytes used in the last block */
+	size_t block_size; /* size of the last block */
+};
+
+uint64_t
+strtab_hash(const char *s, size_t n)
+{
+	/* 8 bytes at a time, multiply and fold: fast and well mixed for
+	 * identifier-like keys */
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0xff51afd7ed558ccdULL);
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 29;
+	}
+	uint64_t w = 0;
+	if (n > i)
+		memcpy(&w, s + i, n - i);
+	h = (h ^ w) * 0x94d049bb133111ebULL;
+	h ^= h >> 32;
+	h *= 0xd6e8feb86659fd93ULL;
+	return h ^ (h >> 32);
+}
+
+struct strtab *
+strtab_new(void)
+{
+	struct strtab *t = xcalloc(1, sizeof *t);
+	t->mask = 1023;
+	t->slot = xcalloc(t->mask + 1, sizeof *t->slot);
+	return t;
+}
+
+void
+strtab_free(struct strtab *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nblocks; i++)
+		free(t->blocks[i]);
+	free(t->blocks);
+	free(t->slot);
+	free(t->ent);
+	free(t);
+}
+
+static const char *
+store(struct strtab *t, const char *s, size_t n)
+{
+	if (t->nblocks == 0 || t->used + n + 1 > t->block_size) {
+		size_t size = n + 1 > BLOCK ? n + 1 : BLOCK;
+		t->blocks =
+		    xreallocarray(t->blocks, t->nblocks + 1, sizeof *t->blocks);
+		t->blocks[t->nblocks++] = xmalloc(size);
+		t->block_size = size;
+		t->used = 0;
+	}
+	char *p = t->blocks[t->nblocks - 1] + t->used;
+	if (n)
+		memcpy(p, s, n);
+	p[n] = '\0';
+	t->used += n + 1;
+	return p;
+}
+
+static void
+grow(struct strtab *t)
+{
+	size_t size = (t->mask + 1) * 2;
+	uint32_t *slot = xcalloc(size, sizeof *slot);
+	for (uint32_t id = 0; id < t->nent; id++) {
+		size_t i = t->ent[id].hash & (size - 1);
+		while (slot[i])
+			i = (i + 1) & (size - 1);
+		slot[i] = id + 1;
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->mask = size - 1;
+}
+
+static size_t
+probe(const struct strtab *t, const char *s, size_t n, uint64_t h)
+{
+	size_t i = h & t->mask;
+	for (;;) {
+		uint32_t v = t->slot[i];
+		if (v == 0)
+			return i;
+		const struct entry *e = &t->ent[v - 1];
+		if (e->hash == h && e->n == n && memcmp(e->s, s, n) == 0)
+			return i;
+		i = (i + 1) & t->mask;
+	}
+}
+
+uint32_t
+strtab_intern(struct strtab *t, const char *s, size_t n, int *added)
+{
+	uint64_t h = strtab_hash(s, n);
+	size_t i = probe(t, s, n, h);
+	if (added)
+		*added = 0;
+	if (t->slot[i])
+		return t->slot[i] - 1;
+	if (n > UINT32_MAX || t->nent == UINT32_MAX - 1)
+		err_die("too many or too long strings");
+	if (t->nent == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 1024;
+		t->ent = xreallocarray(t->ent, t->cap, sizeof *t->ent);
+	}
+	uint32_t id = t->nent++;
+	t->ent[id].s = store(t, s, n);
+	t->ent[id].n = (uint32_t)n;
+	t->ent[id].hash = h;
+	t->slot[i] = id + 1;
+	if ((size_t)t->nent * 2 > t->mask + 1)
+		grow(t);
+	if (added)
+		*added = 1;
+	return id;
+}
+
+uint32_t
+strtab_find(const struct strtab *t, const char *s, size_t n)
+{
+	size_t i = probe(t, s, n, strtab_hash(s, n));
+	return t->slot[i] ? t->slot[i] - 1 : UINT32_MAX;
+}
+
+const char *
+strtab_str(const struct strtab *t, uint32_t id, size_t *n)
+{
+	if (n)
+		*n = t->ent[id].n;
+	return t->ent[id].s;
+}
+
+uint32_t
+strtab_count(const struct strtab *t)
+{
+	return t->nent;
+}

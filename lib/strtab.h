@@ -1,0 +1,30 @@
+/*
+ * strtab: string interning.  Each distinct byte string gets a dense id
+ * (0, 1, 2, ... in order of first appearance); the bytes are kept once,
+ * NUL-terminated, in the table's own storage.  Open addressing with
+ * linear probing, grown at half full; lookups cost one hash and, nearly
+ * always, one comparison.  For identifiers in the millions (jt-stitch,
+ * jt-gen).
+ */
+#ifndef JT_STRTAB_H
+#define JT_STRTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct strtab;
+
+struct strtab *strtab_new(void);
+void strtab_free(struct strtab *t);
+/* The id of s[0..n), adding it when new (*added set to 1 then). */
+uint32_t strtab_intern(struct strtab *t, const char *s, size_t n, int *added);
+/* The id of s[0..n), or UINT32_MAX when absent. */
+uint32_t strtab_find(const struct strtab *t, const char *s, size_t n);
+/* The string of an id (valid until strtab_free) and its length. */
+const char *strtab_str(const struct strtab *t, uint32_t id, size_t *n);
+/* How many distinct strings. */
+uint32_t strtab_count(const struct strtab *t);
+/* The 64-bit hash used (exposed for tests and partitioning). */
+uint64_t strtab_hash(const char *s, size_t n);
+
+#endif

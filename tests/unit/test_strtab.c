@@ -1,0 +1,67 @@
+/* Unit tests of lib/strtab.c: interning, lookups, growth, stability. */
+#include "unit.h"
+#include "strtab.h"
+
+static void
+test_intern(void **state)
+{
+	(void)state;
+	struct strtab *t = strtab_new();
+	int added;
+	assert_int_equal(strtab_intern(t, "cookie-1", 8, &added), 0);
+	assert_int_equal(added, 1);
+	assert_int_equal(strtab_intern(t, "cookie-2", 8, &added), 1);
+	assert_int_equal(strtab_intern(t, "cookie-1", 8, &added), 0);
+	assert_int_equal(added, 0);
+	assert_int_equal(strtab_intern(t, "", 0, &added), 2);
+	assert_int_equal(strtab_find(t, "cookie-2", 8), 1);
+	assert_true(strtab_find(t, "cookie-3", 8) == UINT32_MAX);
+	/* a prefix is another string */
+	assert_true(strtab_find(t, "cookie", 6) == UINT32_MAX);
+	size_t n;
+	assert_string_equal(strtab_str(t, 0, &n), "cookie-1");
+	assert_int_equal(n, 8);
+	strtab_free(t);
+}
+
+static void
+test_growth(void **state)
+{
+	(void)state;
+	struct strtab *t = strtab_new();
+	char key[32];
+	const char *first = NULL;
+	for (int i = 0; i < 300000; i++) {
+		int len = snprintf(key, sizeof key, "id-%d@example.com", i);
+		assert_int_equal(strtab_intern(t, key, (size_t)len, NULL), i);
+		if (i == 0)
+			first = strtab_str(t, 0, NULL);
+	}
+	assert_int_equal(strtab_count(t), 300000);
+	for (int i = 0; i < 300000; i += 997) {
+		int len = snprintf(key, sizeof key, "id-%d@example.com", i);
+		assert_int_equal(strtab_find(t, key, (size_t)len), i);
+	}
+	/* stored strings never move */
+	assert_ptr_equal(first, strtab_str(t, 0, NULL));
+	assert_string_equal(first, "id-0@example.com");
+	/* a string longer than an arena block */
+	char *big = malloc(3 << 20);
+	memset(big, 'z', 3 << 20);
+	uint32_t id = strtab_intern(t, big, 3 << 20, NULL);
+	assert_int_equal(strtab_find(t, big, 3 << 20), id);
+	free(big);
+	strtab_free(t);
+	assert_true(strtab_hash("a", 1) != strtab_hash("b", 1));
+	assert_true(strtab_hash("", 0) == strtab_hash("", 0));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_intern),
+		cmocka_unit_test(test_growth),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
