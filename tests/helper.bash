@@ -5,7 +5,9 @@
 export JT_ROOT JT_BIN JT_BENCH
 PATH="$JT_BIN:$PATH"
 TD="$JT_ROOT/testdata"
+# the real public data beside the project (never committed into it)
 REAL="${JT_REALDATA:-$JT_ROOT/../shared/realdata}"
+[ -d "$REAL" ] || REAL=/work/shared/realdata
 
 # A fresh scratch folder per test.
 setup() {
