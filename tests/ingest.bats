@@ -333,3 +333,14 @@ real_or_skip() { [ -f "$REAL/$1" ] || skip "$REAL/$1 not present"; }
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 }
+
+@test "reject reasons through jt-ingest: empty time, wrong field count, NUL byte" {
+	printf 'ts,x\n,1\n2026-01-01T00:00:00Z\n2026-01-01T00:00:00Z,a\0b\n2026-01-01T00:00:00Z,ok\n' >r.csv
+	run "$ING" --rejects rej.csv r.csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"r.csv:2: column 'ts': empty time"* ]]
+	[[ "$output" == *"r.csv:3: expected 2 fields, found 1"* ]]
+	[[ "$output" == *"r.csv:4: column 'x': NUL byte"* ]]
+	[[ "$output" == *"4 rows read, 1 written, 3 rejected"* ]]
+	[ "$(wc -l <rej.csv)" -eq 4 ]
+}
