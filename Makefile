@@ -24,7 +24,7 @@ CPPFLAGS += -Ilib -DJT_VERSION='"$(VERSION)"'
 ALL_CFLAGS = $(STD) $(OPT) $(WARN) $(CFLAGS)
 # Dependency files live apart from the binaries (build/dep/...).
 DEP        = -MMD -MP -MF $(BUILD)/dep/$(subst /,_,$@).d
-LDLIBS    = -lcsv -lpcre2-8 -lz -lm
+LDLIBS    = -lcsv -lpcre2-8 -lz -lm -pthread
 
 LIB_SRC   = $(sort $(wildcard lib/*.c))
 LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -37,7 +37,7 @@ BENCH_SRC = $(sort $(wildcard scripts/bench/*.c))
 BENCH_BINS = $(BENCH_SRC:scripts/bench/%.c=$(BUILD)/bench/%)
 MANS      = $(sort $(wildcard man/*.[1-9]))
 
-.PHONY: all unit benchbins deps check demo bench install uninstall clean mancheck \
+.PHONY: all unit benchbins deps check demo bench install uninstall clean mancheck world \
         format format-check
 
 all: $(BINS)
@@ -81,6 +81,10 @@ mancheck:
 
 demo: deps all
 	@scripts/demo.sh $(BUILD)/bin
+
+# The bundled world of the tests and the demo, made by jt-gen itself.
+world: $(BUILD)/bin/jt-gen
+	$(BUILD)/bin/jt-gen -q --persons 2000 --seed 1 --gzip --force --out testdata/world
 
 bench: all $(BENCH_BINS)
 	@for b in scripts/bench/*.sh; do echo "== $$b"; BUILD=$(BUILD) $$b || exit 1; done

@@ -6,11 +6,19 @@
  * truth files, replayed without each channel and without each friction.
  * A block's records are sorted into each silo's export order and written;
  * memory is bounded by the block, whatever the number of persons.
+ *
+ * Two threads: while a writer thread sorts and writes block k, the main
+ * thread simulates and renders block k+1 into the other of two render
+ * buffers.  Blocks are written in order, so the output does not depend on
+ * the timing.  The writer touches only the silo files, truth/records.csv
+ * and the sort buffers; the main thread everything else (the time
+ * zones' caches included).
  */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,32 +42,39 @@ enum {
 	KEY_START,
 	KEY_EVENTS,
 	KEY_FORCE,
+	KEY_GZIP,
 };
 
 static const struct cli_opt opts[] = {
-	{"persons", KEY_PERSONS, CLI_ARG, "N",
-	    "persons in the world (default 2000)"},
-	{"seed", KEY_SEED, CLI_ARG, "S", "random seed (default 1)"},
-	{"days", KEY_DAYS, CLI_ARG, "D", "days of activity (default 30)"},
-	{"start", KEY_START, CLI_ARG, "DATE",
-	    "first day, YYYY-MM-DD (default 2026-10-01)"},
-	{"events", KEY_EVENTS, CLI_NOARG, NULL,
+	{ "persons", KEY_PERSONS, CLI_ARG, "N",
+	    "persons in the world (default 2000)" },
+	{ "seed", KEY_SEED, CLI_ARG, "S", "random seed (default 1)" },
+	{ "days", KEY_DAYS, CLI_ARG, "D", "days of activity (default 30)" },
+	{ "start", KEY_START, CLI_ARG, "DATE",
+	    "first day, YYYY-MM-DD (default 2026-10-01)" },
+	{ "events", KEY_EVENTS, CLI_NOARG, NULL,
 	    "write jt-events(5) rows instead of the silos (to -o FILE or "
-	    "stdout)"},
-	{"out", 'o', CLI_ARG, "DIR",
-	    "the world's folder, written atomically (with --events: a file)"},
-	{"force", KEY_FORCE, CLI_NOARG, NULL, "replace an existing DIR"},
+	    "stdout)" },
+	{ "out", 'o', CLI_ARG, "DIR",
+	    "the world's folder, written atomically (with --events: a file)" },
+	{ "force", KEY_FORCE, CLI_NOARG, NULL, "replace an existing DIR" },
+	{ "gzip", KEY_GZIP, CLI_NOARG, NULL,
+	    "gzip the exports and truth/records.csv (or the --events file)" },
 	CLI_COMMON_QUIET,
-	{0},
+	{ 0 },
 };
 
 static const struct cli_tool tool = {
 	"jt-gen",
 	"generate a synthetic world of silo exports with known truth",
-	"--out DIR [--persons N] [--seed S] [--days D] [--start DATE]\n"
+	"--out DIR [--persons N] [--seed S] [--days D] [--start DATE] "
+	"[--gzip]\n"
 	"       jt-gen --events [-o FILE] [--persons N] [--seed S] [--days D]",
 	opts,
 };
+
+/* zlib's fastest level: compressing is most of the time of --gzip. */
+#define GZ_LEVEL 1
 
 /* Persons per block: their records are sorted in memory together. */
 #define BLOCK 20000
@@ -95,7 +110,7 @@ cleanup_tmpdir(void *arg)
 static char *
 path_in(const char *dir, const char *name)
 {
-	struct buf b = {0};
+	struct buf b = { 0 };
 	buf_printf(&b, "%s/%s", dir, name);
 	return b.data;
 }
@@ -104,13 +119,14 @@ path_in(const char *dir, const char *name)
 
 struct run {
 	struct gen_world w;
-	struct gen_render r;
+	struct gen_render rr[2]; /* rendered by main, written by the writer */
+	struct buf scratch;      /* the person key, for identifiers.csv */
 	struct gen_totals t;
 	int events;
-	struct io_out *silo[SILO_N];   /* world mode */
-	uint64_t line[SILO_N];         /* last line written per silo */
+	struct io_out *silo[SILO_N]; /* world mode */
+	uint64_t line[SILO_N];       /* last line written per silo */
 	struct io_out *records, *persons, *idents;
-	struct io_out *events_out;     /* events mode */
+	struct io_out *events_out; /* events mode */
 	struct sort_item *sorted, *sort_tmp;
 	size_t sort_cap;
 };
@@ -150,7 +166,7 @@ sort_recs(const struct gen_recs *rs, int64_t origin, struct sort_item **a,
 	for (int shift = 0; shift < 64; shift += 8) {
 		if (((all_or ^ all_and) >> shift & 255) == 0)
 			continue; /* every key has the same byte here */
-		size_t count[257] = {0};
+		size_t count[257] = { 0 };
 		for (size_t i = 0; i < n; i++)
 			count[((*a)[i].key >> shift & 255) + 1]++;
 		for (int b = 0; b < 256; b++)
@@ -177,10 +193,10 @@ put_u64(struct io_out *o, uint64_t v)
 
 /* Sorts each silo's records of the block into export order, writes them. */
 static void
-flush_block(struct run *run)
+flush_block(struct run *run, struct gen_render *r)
 {
 	for (int s = 0; s < SILO_N; s++) {
-		struct gen_recs *rs = &run->r.recs[s];
+		struct gen_recs *rs = &r->recs[s];
 		if (rs->n == 0)
 			continue;
 		sort_recs(rs, run->w.p.start_ms, &run->sorted, &run->sort_tmp,
@@ -200,12 +216,50 @@ flush_block(struct run *run)
 			io_putc(run->records, ',');
 			put_u64(run->records, ++run->line[s]);
 			io_putc(run->records, ',');
-			io_write(run->records, key,
-			    gen_person_key(x->person, key));
+			io_write(
+			    run->records, key, gen_person_key(x->person, key));
 			io_putc(run->records, '\n');
 		}
 	}
-	gen_render_clear(&run->r);
+	gen_render_clear(r);
+}
+
+struct writer {
+	struct run *run;
+	struct gen_render *r;
+	pthread_t tid;
+	int running;
+};
+
+static void *
+writer_main(void *arg)
+{
+	struct writer *wr = arg;
+	flush_block(wr->run, wr->r);
+	return NULL;
+}
+
+/* Waits for the block being written, if any. */
+static void
+writer_wait(struct writer *wr)
+{
+	if (wr->running && pthread_join(wr->tid, NULL) != 0)
+		err_die("cannot join the writer thread");
+	wr->running = 0;
+}
+
+/* Hands the rendered block r to the writer thread (after the last one). */
+static void
+writer_start(struct writer *wr, struct gen_render *r)
+{
+	writer_wait(wr);
+	wr->r = r;
+	int e = pthread_create(&wr->tid, NULL, writer_main, wr);
+	if (e != 0) { /* no thread: write it here */
+		flush_block(wr->run, r);
+		return;
+	}
+	wr->running = 1;
 }
 
 static void
@@ -216,40 +270,41 @@ write_ident(void *ctx, const char *type, const char *value, const char *kind)
 	io_putc(run->idents, ',');
 	io_puts(run->idents, value);
 	io_putc(run->idents, ',');
-	io_write(run->idents, run->r.scratch.data, run->r.scratch.len);
+	io_write(run->idents, run->scratch.data, run->scratch.len);
 	io_putc(run->idents, ',');
 	io_puts(run->idents, kind);
 	io_putc(run->idents, '\n');
 }
 
 static void
-write_person(struct run *run, const struct gen_person *p,
-    const struct gen_result *res)
+write_person(
+    struct run *run, const struct gen_person *p, const struct gen_result *res)
 {
 	struct io_out *o = run->persons;
 	char key[16];
-	struct buf b = {0};
+	struct buf b = { 0 };
 
 	buf_add(&b, key, gen_person_key(p->index, key));
 	buf_addc(&b, ',');
 	if (p->partner >= 0)
 		buf_add(&b, key, gen_person_key((uint32_t)p->partner, key));
 	buf_printf(&b, ",%.4f,%.5f,%d,%d,%d,%s,S%02u,%u,%u,%llu.%02llu\n",
-	    p->activity, p->intent, p->has_account, p->has_email,
-	    p->subscribed, p->has_app ? gen_app_versions[p->app_version] : "",
-	    p->store + 1u, res->touches, res->conversions,
+	    p->activity, p->intent, p->has_account, p->has_email, p->subscribed,
+	    p->has_app ? gen_app_versions[p->app_version] : "", p->store + 1u,
+	    res->touches, res->conversions,
 	    (unsigned long long)(res->revenue_cents / 100),
 	    (unsigned long long)(res->revenue_cents % 100));
 	io_write(o, b.data, b.len);
 	buf_free(&b);
 
-	buf_clear(&run->r.scratch);
-	buf_add(&run->r.scratch, key, gen_person_key(p->index, key));
+	buf_clear(&run->scratch);
+	buf_add(&run->scratch, key, gen_person_key(p->index, key));
 	gen_person_idents(p, write_ident, run);
 }
 
 static void
-person(struct run *run, uint32_t index, struct gen_touches *touches)
+person(struct run *run, struct gen_render *r, uint32_t index,
+    struct gen_touches *touches)
 {
 	struct gen_person p;
 	struct gen_result res, alt;
@@ -258,8 +313,8 @@ person(struct run *run, uint32_t index, struct gen_touches *touches)
 	gen_person_make(&run->w, index, &p);
 	gen_touches_make(&run->w, &p, touches);
 	gen_simulate(&run->w, &p, touches, CH_NONE, GEN_ALL_FRICTIONS,
-	    gen_render_step, &run->r, &res);
-	gen_mail(&run->w, &p, gen_render_mail, &run->r);
+	    gen_render_step, r, &res);
+	gen_mail(&run->w, &p, gen_render_mail, r);
 
 	t->persons++;
 	t->households += p.partner > (int64_t)index; /* count each pair once */
@@ -328,16 +383,17 @@ write_channels(const struct run *run, const char *path)
 {
 	const struct gen_totals *t = &run->t;
 	double sum = 0, removal[CH_N];
-	struct buf b = {0};
+	struct buf b = { 0 };
 
 	for (int c = 0; c < CH_N; c++) {
 		removal[c] = 1 - ratio(t->conv_without[c], t->conversions);
 		if (removal[c] > 0)
 			sum += removal[c];
 	}
-	buf_adds(&b, "channel,effect,touches,last_touch_conversions,"
-		     "conversions_without,removal_effect,attributed_conversions,"
-		     "revenue_without,attributed_revenue\n");
+	buf_adds(&b,
+	    "channel,effect,touches,last_touch_conversions,"
+	    "conversions_without,removal_effect,attributed_conversions,"
+	    "revenue_without,attributed_revenue\n");
 	for (int c = 0; c < CH_N; c++) {
 		double share = sum > 0 && removal[c] > 0 ? removal[c] / sum : 0;
 		buf_printf(&b, "%s,%.3f,%llu,%llu,%llu,%.6f,%.2f,",
@@ -347,8 +403,8 @@ write_channels(const struct run *run, const char *path)
 		    (unsigned long long)t->conv_without[c], removal[c],
 		    share * (double)t->conversions);
 		put_money(&b, (int64_t)t->revenue_without[c]);
-		buf_printf(&b, ",%.2f\n",
-		    share * (double)t->revenue_cents / 100.0);
+		buf_printf(
+		    &b, ",%.2f\n", share * (double)t->revenue_cents / 100.0);
 	}
 	struct io_out *o = io_out_open(path);
 	io_write(o, b.data, b.len);
@@ -360,11 +416,12 @@ static void
 write_frictions(const struct run *run, const char *path)
 {
 	const struct gen_totals *t = &run->t;
-	struct buf b = {0};
+	struct buf b = { 0 };
 
-	buf_adds(&b, "friction,channel,step,occurrences,sales_aborted,"
-		     "recovered_by_phone,conversions_lost,revenue_lost,"
-		     "extra_contacts,description\n");
+	buf_adds(&b,
+	    "friction,channel,step,occurrences,sales_aborted,"
+	    "recovered_by_phone,conversions_lost,revenue_lost,"
+	    "extra_contacts,description\n");
 	for (int f = 0; f < FR_N; f++) {
 		const struct gen_friction_info *fi = &gen_frictions[f];
 		buf_printf(&b, "%s,%s,%s,%llu,%llu,%llu,%lld,", fi->name,
@@ -374,11 +431,12 @@ write_frictions(const struct run *run, const char *path)
 		    (unsigned long long)(f == FR_CHECKOUT_ERROR ? t->recovered
 								: 0),
 		    (long long)(t->conv_no_friction[f] - t->conversions));
-		put_money(&b, (int64_t)t->revenue_no_friction[f] -
+		put_money(&b,
+		    (int64_t)t->revenue_no_friction[f] -
 			(int64_t)t->revenue_cents);
 		buf_printf(&b, ",%llu,\"%s\"\n",
 		    (unsigned long long)(f == FR_UNRESOLVED ? t->extra_contacts
-							   : 0),
+							    : 0),
 		    fi->what);
 	}
 	struct io_out *o = io_out_open(path);
@@ -392,7 +450,7 @@ write_summary(const struct run *run, const char *path)
 {
 	const struct gen_totals *t = &run->t;
 	const struct gen_params *p = &run->w.p;
-	struct buf b = {0};
+	struct buf b = { 0 };
 	char start[TS_FORMAT_LEN + 1];
 
 	ts_format(p->start_ms, start);
@@ -403,8 +461,7 @@ write_summary(const struct run *run, const char *path)
 	    "revenue,",
 	    (unsigned long long)p->seed, p->persons, p->days, start,
 	    (unsigned long long)t->households, run->w.ncampaigns,
-	    (unsigned long long)t->touches,
-	    (unsigned long long)t->conversions);
+	    (unsigned long long)t->touches, (unsigned long long)t->conversions);
 	put_money(&b, (int64_t)t->revenue_cents);
 	buf_addc(&b, '\n');
 	for (int s = 0; s < SILO_N; s++)
@@ -435,8 +492,8 @@ parse_start(const char *s)
 	int64_t t;
 	const struct ts_zone *utc = NULL;
 	if (strlen(s) != 10 || ts_parse_iso(s, 10, utc, &t) != 0)
-		err_usage("option '--start' takes a date YYYY-MM-DD, not '%s'",
-		    s);
+		err_usage(
+		    "option '--start' takes a date YYYY-MM-DD, not '%s'", s);
 	return t;
 }
 
@@ -444,65 +501,59 @@ int
 main(int argc, char **argv)
 {
 	struct cli c;
-	struct gen_params p = {1, 2000, 30, 0};
+	struct gen_params p = { 1, 2000, 30, 0 };
 	const char *out = NULL;
-	int k, quiet = 0, events = 0, force = 0;
+	int k, quiet = 0, events = 0, force = 0, gz = 0;
 
 	p.start_ms = ts_days_from_civil(2026, 10, 1) * 86400000;
 	cli_init(&c, &tool, argc, argv);
 	while ((k = cli_next(&c)) != -1) {
 		switch (k) {
 		case KEY_PERSONS:
-			p.persons = (uint32_t)cli_int("--persons", c.arg, 1,
-			    99999999);
+			p.persons =
+			    (uint32_t)cli_int("--persons", c.arg, 1, 99999999);
 			break;
 		case KEY_SEED:
-			p.seed = (uint64_t)cli_int("--seed", c.arg, 0,
-			    LLONG_MAX);
+			p.seed =
+			    (uint64_t)cli_int("--seed", c.arg, 0, LLONG_MAX);
 			break;
 		case KEY_DAYS:
 			p.days = (uint32_t)cli_int("--days", c.arg, 1, 3650);
 			break;
-		case KEY_START:
-			p.start_ms = parse_start(c.arg);
-			break;
-		case KEY_EVENTS:
-			events = 1;
-			break;
-		case KEY_FORCE:
-			force = 1;
-			break;
-		case 'o':
-			out = c.arg;
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		default:
-			err_usage("unexpected option");
+		case KEY_START: p.start_ms = parse_start(c.arg); break;
+		case KEY_EVENTS: events = 1; break;
+		case KEY_FORCE: force = 1; break;
+		case KEY_GZIP: gz = 1; break;
+		case 'o': out = c.arg; break;
+		case 'q': quiet = 1; break;
+		default: err_usage("unexpected option");
 		}
 	}
 	if (c.optind < argc)
 		err_usage("unexpected operand '%s'", argv[c.optind]);
 	cli_done(&c);
 	if (!events && !out)
-		err_usage("give the world's folder with --out DIR (or --events)");
+		err_usage(
+		    "give the world's folder with --out DIR (or --events)");
 
 	struct run run;
 	memset(&run, 0, sizeof run);
 	run.events = events;
 	gen_world_init(&run.w, &p);
-	gen_render_init(&run.r, &run.w, events);
+	gen_render_init(&run.rr[0], &run.w, events);
+	gen_render_init(&run.rr[1], &run.w, events);
 
 	char *dir = NULL, *truth = NULL;
 	if (events) {
 		run.events_out = io_out_open(out);
+		if (gz)
+			io_out_gzip(run.events_out, GZ_LEVEL);
 		io_puts(run.events_out, gen_events_header);
 	} else {
 		struct stat st;
 		if (stat(out, &st) == 0 && !force)
 			err_die("%s: exists (--force replaces it)", out);
-		struct buf b = {0};
+		struct buf b = { 0 };
 		buf_printf(&b, "%s.tmp-XXXXXX", out);
 		tmpdir = b.data;
 		if (!mkdtemp(tmpdir))
@@ -513,16 +564,24 @@ main(int argc, char **argv)
 		if (mkdir(truth, 0777) != 0)
 			err_die("%s: %s", truth, strerror(errno));
 		for (int s = 0; s < SILO_N; s++) {
-			char *f = path_in(dir, gen_silos[s].file);
+			struct buf name = { 0 };
+			buf_printf(
+			    &name, "%s%s", gen_silos[s].file, gz ? ".gz" : "");
+			char *f = path_in(dir, name.data);
 			run.silo[s] = io_out_open(f);
+			if (gz)
+				io_out_gzip(run.silo[s], GZ_LEVEL);
 			free(f);
+			buf_free(&name);
 			if (gen_silos[s].header) {
 				io_puts(run.silo[s], gen_silos[s].header);
 				run.line[s] = 1;
 			}
 		}
-		char *f = path_in(truth, "records.csv");
+		char *f = path_in(truth, gz ? "records.csv.gz" : "records.csv");
 		run.records = io_out_open(f);
+		if (gz)
+			io_out_gzip(run.records, GZ_LEVEL);
 		io_puts(run.records, "source,record,line,person\n");
 		free(f);
 		f = path_in(truth, "persons.csv");
@@ -538,13 +597,18 @@ main(int argc, char **argv)
 		free(f);
 	}
 
-	struct gen_touches touches = {0};
+	struct gen_touches touches = { 0 };
+	struct writer wr = { &run, NULL, 0, 0 };
+	int cur = 0;
 	for (uint32_t i = 0; i < p.persons; i++) {
-		person(&run, i, &touches);
-		if ((i + 1) % BLOCK == 0)
-			flush_block(&run);
+		person(&run, &run.rr[cur], i, &touches);
+		if ((i + 1) % BLOCK == 0) {
+			writer_start(&wr, &run.rr[cur]);
+			cur ^= 1;
+		}
 	}
-	flush_block(&run);
+	writer_start(&wr, &run.rr[cur]);
+	writer_wait(&wr);
 	gen_touches_free(&touches);
 
 	if (events) {
@@ -567,12 +631,12 @@ main(int argc, char **argv)
 		free(f);
 		f = path_in(dir, "README");
 		struct io_out *o = io_out_open(f);
-		gen_write_readme(o, &run.w, &run.t);
+		gen_write_readme(o, &run.w, &run.t, gz);
 		io_out_close(o);
 		free(f);
 		f = path_in(dir, "ingest.sh");
 		o = io_out_open(f);
-		gen_write_ingest_sh(o);
+		gen_write_ingest_sh(o, gz);
 		io_out_close(o);
 		if (chmod(f, 0755) != 0)
 			err_die("%s: %s", f, strerror(errno));
@@ -581,7 +645,7 @@ main(int argc, char **argv)
 		struct stat st;
 		char *old = NULL;
 		if (stat(out, &st) == 0) {
-			struct buf b = {0};
+			struct buf b = { 0 };
 			buf_printf(&b, "%s.old-XXXXXX", out);
 			old = b.data;
 			if (!mkdtemp(old) || rmdir(old) != 0 ||
@@ -615,7 +679,9 @@ main(int argc, char **argv)
 	}
 	free(run.sorted);
 	free(run.sort_tmp);
-	gen_render_free(&run.r);
+	gen_render_free(&run.rr[0]);
+	gen_render_free(&run.rr[1]);
+	buf_free(&run.scratch);
 	gen_world_free(&run.w);
 	return 0;
 }

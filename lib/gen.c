@@ -16,37 +16,38 @@
  * makes last-touch attribution over-credit direct.
  */
 const struct gen_channel_info gen_channels[CH_N] = {
-	[CH_DIRECT] = {"direct", 1.0, 0.010, 1},
-	[CH_ORGANIC_SEARCH] = {"organic_search", 0.8, 0.020, 1},
-	[CH_PAID_SEARCH] = {"paid_search", 0.6, 0.060, 1},
-	[CH_DISPLAY] = {"display", 0.3, 0.008, 1},
-	[CH_PAID_SOCIAL] = {"paid_social", 0.4, 0.025, 1},
-	[CH_ORGANIC_SOCIAL] = {"organic_social", 0.3, 0.010, 1},
-	[CH_AFFILIATE] = {"affiliate", 0.15, 0.050, 1},
-	[CH_REFERRAL] = {"referral", 0.2, 0.020, 1},
-	[CH_EMAIL] = {"email", 0.0, 0.040, 1}, /* clicks come from campaigns */
-	[CH_APP] = {"app", 2.0, 0.030, 1},
-	[CH_CALL_CENTER] = {"call_center", 0.12, 0.030, 1},
-	[CH_CHAT] = {"chat", 0.08, 0.040, 0},
-	[CH_STORE] = {"store", 0.25, 0.150, 1},
+	[CH_DIRECT] = { "direct", 1.0, 0.010, 1 },
+	[CH_ORGANIC_SEARCH] = { "organic_search", 0.8, 0.020, 1 },
+	[CH_PAID_SEARCH] = { "paid_search", 0.6, 0.060, 1 },
+	[CH_DISPLAY] = { "display", 0.3, 0.008, 1 },
+	[CH_PAID_SOCIAL] = { "paid_social", 0.4, 0.025, 1 },
+	[CH_ORGANIC_SOCIAL] = { "organic_social", 0.3, 0.010, 1 },
+	[CH_AFFILIATE] = { "affiliate", 0.15, 0.050, 1 },
+	[CH_REFERRAL] = { "referral", 0.2, 0.020, 1 },
+	[CH_EMAIL] = { "email", 0.0, 0.040,
+	    1 }, /* clicks come from campaigns */
+	[CH_APP] = { "app", 2.0, 0.030, 1 },
+	[CH_CALL_CENTER] = { "call_center", 0.12, 0.030, 1 },
+	[CH_CHAT] = { "chat", 0.08, 0.040, 0 },
+	[CH_STORE] = { "store", 0.25, 0.150, 1 },
 };
 
 const struct gen_friction_info gen_frictions[FR_N] = {
-	[FR_CHECKOUT_ERROR] = {"checkout_error", "web", "checkout_error",
+	[FR_CHECKOUT_ERROR] = { "checkout_error", "web", "checkout_error",
 	    "a payment error at web checkout (8% of web sales): 60% abandon, "
-	    "half of those phone in within hours and 60% of callers order"},
-	[FR_LOGIN_LOOP] = {"login_loop", "web", "login_page",
+	    "half of those phone in within hours and 60% of callers order" },
+	[FR_LOGIN_LOOP] = { "login_loop", "web", "login_page",
 	    "the login page comes back 3-6 times (5% of web logins): 40% "
-	    "leave the visit"},
-	[FR_UNRESOLVED] = {"unresolved_contact", "call_center", "call",
+	    "leave the visit" },
+	[FR_UNRESOLVED] = { "unresolved_contact", "call_center", "call",
 	    "25% of service calls and chats end unresolved: 70% call again "
-	    "within days, and the person is half as likely to buy for 7 days"},
-	[FR_SLOW_PAYMENT] = {"slow_payment", "app", "payment",
+	    "within days, and the person is half as likely to buy for 7 days" },
+	[FR_SLOW_PAYMENT] = { "slow_payment", "app", "payment",
 	    "app version 5.2.0 takes 30-120 s from checkout to payment "
-	    "instead of 2-8 s: 30% of its buyers abandon"},
+	    "instead of 2-8 s: 30% of its buyers abandon" },
 };
 
-const char *const gen_app_versions[3] = {"5.1.0", "5.2.0", "5.3.0"};
+const char *const gen_app_versions[3] = { "5.1.0", "5.2.0", "5.3.0" };
 
 /* Stream keys: exogenous touches, e-mail, person attributes, households. */
 #define KEY_PERSON 0xA11CE5ULL
@@ -63,12 +64,12 @@ static const double web_hours[24] = {
 	3, 5, 6, 7, 7, 7, 7, 7, 8, 8, 9, 9, /* 12-23Z: US morning, day */
 };
 static const double call_hours[24] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 4, 8, 8, 7, 6, 7, 7, 6, 5, 4, 2, /* 9:00-19:00 Eastern */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 8, 8, 7, 6, 7, 7, 6, 5, 4,
+	2, /* 9:00-19:00 Eastern */
 };
 static const double store_hours[24] = {
-	2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 3, 5, 6, 7, 7, 8, 8, 8, 6, /* 10:00-21:00 Central */
+	2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 5, 6, 7, 7, 8, 8, 8,
+	6, /* 10:00-21:00 Central */
 };
 
 void
@@ -78,8 +79,8 @@ gen_world_init(struct gen_world *w, const struct gen_params *p)
 	w->p = *p;
 	rng_seed(&w->root, p->seed);
 	/* Campaigns go out on Tuesdays and Fridays at 14:00Z. */
-	static const char *const themes[] = {"weekly-deals", "new-arrivals",
-	    "members-only", "free-shipping", "season-sale"};
+	static const char *const themes[] = { "weekly-deals", "new-arrivals",
+		"members-only", "free-shipping", "season-sale" };
 	int64_t day0 = p->start_ms / 86400000;
 	for (uint32_t d = 0; d < p->days; d++) {
 		int wd = (int)((day0 + d + 4) % 7); /* 0 = Sunday */
@@ -91,9 +92,11 @@ gen_world_init(struct gen_world *w, const struct gen_params *p)
 		c->t = (day0 + d) * 86400000 + 14 * 3600000LL;
 		int64_t days = day0 + d;
 		/* civil date for the name, by the same arithmetic as ts.c */
-		int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+		int64_t z = days + 719468,
+			era = (z >= 0 ? z : z - 146096) / 146097;
 		int64_t doe = z - era * 146097;
-		int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+		int64_t yoe =
+		    (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
 		int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
 		int64_t mp = (5 * doy + 2) / 153;
 		int dd = (int)(doy - (153 * mp + 2) / 5 + 1);
@@ -131,8 +134,7 @@ draw_id128(struct rng *r, uint64_t out[2])
 }
 
 void
-gen_person_make(
-    const struct gen_world *w, uint32_t index, struct gen_person *p)
+gen_person_make(const struct gen_world *w, uint32_t index, struct gen_person *p)
 {
 	struct rng r;
 
@@ -175,15 +177,15 @@ gen_person_make(
 	int64_t span = (int64_t)w->p.days * 86400000;
 	p->cookie_reset_ms = INT64_MAX;
 	if (rng_chance(&r, 0.2))
-		p->cookie_reset_ms = w->p.start_ms + (int64_t)rng_below(&r,
-		    (uint64_t)span);
+		p->cookie_reset_ms =
+		    w->p.start_ms + (int64_t)rng_below(&r, (uint64_t)span);
 
 	uint64_t off = w->root.s[0];
 	p->user = scramble(index, 2654435761ULL, off % 100000000, 100000000);
 	p->phone = 2000000000ULL +
 	    scramble(index, 2246822519ULL, off % 1000000000, 1000000000);
-	p->loyalty = scramble(index, 3266489917ULL, off % 10000000000ULL,
-	    10000000000ULL);
+	p->loyalty = scramble(
+	    index, 3266489917ULL, off % 10000000000ULL, 10000000000ULL);
 
 	/*
 	 * Households: persons 2k and 2k+1 share a desktop computer with
@@ -288,8 +290,8 @@ collect_click(void *ctx, const struct gen_person *p, uint16_t campaign,
 }
 
 void
-gen_mail(const struct gen_world *w, const struct gen_person *p,
-    gen_mail_fn fn, void *ctx)
+gen_mail(const struct gen_world *w, const struct gen_person *p, gen_mail_fn fn,
+    void *ctx)
 {
 	if (!p->subscribed)
 		return;
@@ -349,10 +351,10 @@ gen_touches_make(const struct gen_world *w, const struct gen_person *p,
 		/* Poisson count: unit-rate arrivals within the mean */
 		double at = rng_exp(&r, 1.0);
 		for (uint32_t k = 0; at < rate; k++, at += rng_exp(&r, 1.0)) {
-			const double *hours = c == CH_CALL_CENTER || c == CH_CHAT
-			    ? call_hours
-			    : c == CH_STORE ? store_hours
-					    : web_hours;
+			const double *hours =
+			    c == CH_CALL_CENTER || c == CH_CHAT ? call_hours
+			    : c == CH_STORE                     ? store_hours
+								: web_hours;
 			struct gen_touch *x = touch_add(out);
 			x->t = draw_time(w, &r, hours);
 			x->channel = (uint8_t)c;
@@ -366,7 +368,7 @@ gen_touches_make(const struct gen_world *w, const struct gen_person *p,
 			make_draws(p, x->key, &x->d);
 		}
 	}
-	struct mail_clicks mc = {w, out};
+	struct mail_clicks mc = { w, out };
 	gen_mail(w, p, collect_click, &mc);
 	/* a click late on the last day may land after the world's end */
 	size_t k = 0;
@@ -504,12 +506,14 @@ gen_simulate(const struct gen_world *w, const struct gen_person *p,
 				    d->u_error < GEN_P_CHECKOUT_ERROR) {
 					s.error = 1;
 					r->friction_hits[FR_CHECKOUT_ERROR]++;
-					if (d->u_abandon < GEN_P_ERROR_ABANDON) {
+					if (d->u_abandon <
+					    GEN_P_ERROR_ABANDON) {
 						s.error_abandon = 1;
 						s.sold = 0;
 						r->friction_aborted
 						    [FR_CHECKOUT_ERROR]++;
-						if (d->u_call < GEN_P_ERROR_CALL)
+						if (d->u_call <
+						    GEN_P_ERROR_CALL)
 							schedule(&q, p, x,
 							    TK_RECOVERY_CALL,
 							    x->t + 600000 +

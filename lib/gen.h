@@ -54,10 +54,10 @@ enum gen_channel {
 #define GEN_IS_WEB(c) ((c) <= CH_EMAIL)
 
 struct gen_channel_info {
-	const char *name;  /* jt channel name, as jt-ingest derives it */
-	double rate;       /* touches per 30 days at activity 1 */
-	double effect;     /* noisy-OR effect on conversion */
-	int sells;         /* a touch of this channel may convert */
+	const char *name; /* jt channel name, as jt-ingest derives it */
+	double rate;      /* touches per 30 days at activity 1 */
+	double effect;    /* noisy-OR effect on conversion */
+	int sells;        /* a touch of this channel may convert */
 };
 extern const struct gen_channel_info gen_channels[CH_N];
 
@@ -108,23 +108,24 @@ enum { DEV_DESKTOP, DEV_MOBILE, DEV_MOBILE_RESET, DEV_N };
 struct gen_person {
 	uint32_t index;
 	struct rng base; /* the person's stream; touches fork from it */
-	double activity;    /* touch rate multiplier, log-normal, mean 1 */
-	double intent;      /* base conversion probability per selling touch */
+	double activity; /* touch rate multiplier, log-normal, mean 1 */
+	double intent;   /* base conversion probability per selling touch */
 	uint32_t first, last; /* name indexes */
-	unsigned has_account : 1, has_email : 1, has_email2 : 1,
-	    subscribed : 1, has_phone : 1, has_loyalty : 1, has_desktop : 1,
-	    has_mobile : 1, has_app : 1, near_store : 1, shared_desktop : 1,
+	unsigned has_account : 1, has_email : 1, has_email2 : 1, subscribed : 1,
+	    has_phone : 1, has_loyalty : 1, has_desktop : 1, has_mobile : 1,
+	    has_app : 1, near_store : 1, shared_desktop : 1,
 	    email_bad : 1; /* first address bounces */
 	uint8_t email_domain[2];
 	uint8_t app_version;
-	uint8_t store;      /* home store, 0..GEN_STORES-1 */
-	int64_t partner;    /* household partner's index, or -1 */
+	uint8_t store;             /* home store, 0..GEN_STORES-1 */
+	int64_t partner;           /* household partner's index, or -1 */
 	uint64_t cookie[DEV_N][2]; /* 128-bit cookie ids */
-	int64_t cookie_reset_ms;   /* mobile cookie replaced at; INT64_MAX never */
-	uint64_t device[2];        /* app device id */
-	uint64_t user;             /* account number, 8 digits */
-	uint64_t phone;            /* 10 digits */
-	uint64_t loyalty;          /* 10 digits */
+	int64_t
+	    cookie_reset_ms; /* mobile cookie replaced at; INT64_MAX never */
+	uint64_t device[2];  /* app device id */
+	uint64_t user;       /* account number, 8 digits */
+	uint64_t phone;      /* 10 digits */
+	uint64_t loyalty;    /* 10 digits */
 };
 
 #define GEN_STORES 12
@@ -135,8 +136,7 @@ enum { TK_EXO, TK_RECOVERY_CALL, TK_REPEAT_CALL };
 /* The random draws of one touch, fixed when the touch is made. */
 struct gen_draws {
 	double u_convert, u_error, u_abandon, u_call, u_login, u_loop,
-	    u_loop_abandon, u_unresolved, u_repeat, u_slow_abandon,
-	    u_recovery;
+	    u_loop_abandon, u_unresolved, u_repeat, u_slow_abandon, u_recovery;
 	double call_delay_ms, repeat_delay_ms;
 	uint32_t value_cents;
 };
@@ -145,10 +145,10 @@ struct gen_touch {
 	int64_t t;
 	uint8_t channel;
 	uint8_t kind;
-	uint8_t device;    /* web: DEV_*; app and others: 0 */
-	uint16_t campaign; /* e-mail click: campaign index */
+	uint8_t device;         /* web: DEV_*; app and others: 0 */
+	uint16_t campaign;      /* e-mail click: campaign index */
 	uint32_t inherit_cents; /* recovery call: the sale being recovered */
-	uint64_t key;      /* the touch's stream key */
+	uint64_t key;           /* the touch's stream key */
 	struct gen_draws d;
 };
 
@@ -173,7 +173,13 @@ void gen_person_make(
     const struct gen_world *w, uint32_t index, struct gen_person *out);
 
 /* What the e-mail platform records for one subscriber. */
-enum gen_mail_kind { MAIL_SENT, MAIL_BOUNCE, MAIL_OPEN, MAIL_CLICK, MAIL_UNSUBSCRIBE };
+enum gen_mail_kind {
+	MAIL_SENT,
+	MAIL_BOUNCE,
+	MAIL_OPEN,
+	MAIL_CLICK,
+	MAIL_UNSUBSCRIBE
+};
 typedef void (*gen_mail_fn)(void *ctx, const struct gen_person *p,
     uint16_t campaign, enum gen_mail_kind kind, int64_t t);
 /*
@@ -200,7 +206,7 @@ void gen_touches_make(const struct gen_world *w, const struct gen_person *p,
  */
 struct gen_step {
 	const struct gen_touch *touch;
-	uint32_t value_cents; /* of the sale, when decided */
+	uint32_t value_cents;  /* of the sale, when decided */
 	unsigned decided : 1,  /* the model chose to convert here */
 	    sold : 1,          /* and the sale happened */
 	    logged_in : 1,     /* web and app: signed in */
@@ -213,8 +219,8 @@ struct gen_step {
 	    unresolved : 1,    /* call or chat left unresolved */
 	    recovery_call : 1; /* phoned in after a checkout error */
 };
-typedef void (*gen_step_fn)(void *ctx, const struct gen_person *p,
-    const struct gen_step *s);
+typedef void (*gen_step_fn)(
+    void *ctx, const struct gen_person *p, const struct gen_step *s);
 
 struct gen_result {
 	uint32_t conversions;

@@ -26,6 +26,7 @@ static const char ingest_sh[] =
     "ingest=${JT_INGEST:-jt-ingest}\n"
     "mkdir -p \"$out\"\n"
     "\n"
+    "%FILES%"
     "# The web tag: JSON lines, ISO times in UTC, utm parameters parsed "
     "into\n"
     "# context.campaign; the built-in grouping derives the channel, and "
@@ -41,7 +42,7 @@ static const char ingest_sh[] =
     "    --map utm_source=context.campaign.source,utm_medium=context."
     "campaign.medium \\\n"
     "    --map utm_campaign=context.campaign.name \\\n"
-    "    -o \"$out/web.csv\" \"$here/web.jsonl\"\n"
+    "    -o \"$out/web.csv\" \"$web\"\n"
     "\n"
     "# The app gateway: an access log with the account in the user field, "
     "the\n"
@@ -55,13 +56,13 @@ static const char ingest_sh[] =
     "[^\"]*\" \\d+ \\d+ \"[^\"]*\" \"ShopApp/(?<app_version>[0-9.]+) "
     "\\([^;]*; device (?<id_device>[0-9A-F-]+)\\)\" (?<record>\\S+)$' \\\n"
     "    --ts-format '%d/%b/%Y:%H:%M:%S %z' \\\n"
-    "    -o \"$out/app.csv\" \"$here/app-gateway.log\"\n"
+    "    -o \"$out/app.csv\" \"$app\"\n"
     "\n"
     "# The e-mail platform: epoch seconds, addresses as typed at sign-up.\n"
     "\"$ingest\" --source email --set channel=email --keep '' \\\n"
     "    --map 'ts=Event Time,id_email=Email Address,event=Event Type' \\\n"
     "    --map 'record=Event ID,campaign=Campaign' \\\n"
-    "    -o \"$out/email.csv\" \"$here/esp-events.csv\"\n"
+    "    -o \"$out/email.csv\" \"$esp\"\n"
     "\n"
     "# The call center: semicolons, CRLF, a byte order mark, 12-hour local "
     "times\n"
@@ -74,14 +75,14 @@ static const char ingest_sh[] =
     "event=Disposition' \\\n"
     "    --map 'value=Order Amount,record=Call ID,reason=Reason,queue=Queue,"
     "agent=Agent' \\\n"
-    "    -o \"$out/calls.csv\" \"$here/callcenter.csv\"\n"
+    "    -o \"$out/calls.csv\" \"$calls\"\n"
     "\n"
     "# The chat desk: epoch milliseconds.\n"
     "\"$ingest\" --source chat --set channel=chat,event=chat --keep '' \\\n"
     "    --map ts=started_ms,id_email=visitor_email,id_user=user_id,"
     "record=chat_id \\\n"
     "    --map topic=topic,resolved=resolved \\\n"
-    "    -o \"$out/chat.csv\" \"$here/chat.csv\"\n"
+    "    -o \"$out/chat.csv\" \"$chat\"\n"
     "\n"
     "# The stores' tills: tab-separated, local times in Chicago.\n"
     "\"$ingest\" -f tsv --source store --set channel=store,event=purchase "
@@ -89,12 +90,25 @@ static const char ingest_sh[] =
     "    --tz America/Chicago \\\n"
     "    --map ts=local_time,id_loyalty=loyalty_card,id_email=email,"
     "value=total,record=receipt,store=store \\\n"
-    "    -o \"$out/store.csv\" \"$here/pos.tsv\"\n";
+    "    -o \"$out/store.csv\" \"$pos\"\n";
 
 void
-gen_write_ingest_sh(struct io_out *o)
+gen_write_ingest_sh(struct io_out *o, int gz)
 {
-	io_write(o, ingest_sh, sizeof ingest_sh - 1);
+	static const char *const var[SILO_N] = { "web", "app", "esp", "calls",
+		"chat", "pos" };
+	const char *mark = strstr(ingest_sh, "%FILES%");
+	io_write(o, ingest_sh, (size_t)(mark - ingest_sh));
+	io_puts(o, "# The exports (jt-ingest reads them gzipped or not).\n");
+	for (int s = 0; s < SILO_N; s++) {
+		io_puts(o, var[s]);
+		io_puts(o, "=\"$here/");
+		io_puts(o, gen_silos[s].file);
+		io_puts(o, gz ? ".gz\"\n" : "\"\n");
+	}
+	io_puts(o, "\n");
+	mark += strlen("%FILES%");
+	io_write(o, mark, strlen(mark));
 }
 
 static void
@@ -106,9 +120,9 @@ money(struct buf *b, uint64_t cents)
 
 void
 gen_write_readme(struct io_out *o, const struct gen_world *w,
-    const struct gen_totals *t)
+    const struct gen_totals *t, int gz)
 {
-	struct buf b = {0};
+	struct buf b = { 0 };
 	char start[TS_FORMAT_LEN + 1];
 
 	ts_format(w->p.start_ms, start);
@@ -116,59 +130,70 @@ gen_write_readme(struct io_out *o, const struct gen_world *w,
 	buf_printf(&b,
 	    "A synthetic world made by jt-gen\n"
 	    "================================\n\n"
-	    "jt-gen --persons %u --seed %llu --days %u --start %s\n\n"
+	    "jt-gen --persons %u --seed %llu --days %u --start %s%s\n\n"
 	    "The same command writes the same bytes on any machine.  %llu "
 	    "persons\n"
 	    "(%llu households sharing a computer) made %llu touches over %u "
 	    "days\n"
 	    "and %llu conversions worth ",
 	    w->p.persons, (unsigned long long)w->p.seed, w->p.days, start,
-	    (unsigned long long)t->persons,
-	    (unsigned long long)t->households,
-	    (unsigned long long)t->touches, w->p.days,
-	    (unsigned long long)t->conversions);
+	    gz ? " --gzip" : "", (unsigned long long)t->persons,
+	    (unsigned long long)t->households, (unsigned long long)t->touches,
+	    w->p.days, (unsigned long long)t->conversions);
 	money(&b, t->revenue_cents);
-	buf_adds(&b, ".  Everything is invented: the shop is shop.example and\n"
-		     "the mailboxes are under .example.\n\n");
+	buf_adds(&b,
+	    ".  Everything is invented: the shop is shop.example and\n"
+	    "the mailboxes are under .example.\n\n");
 
 	buf_adds(&b,
 	    "Silo exports (each in its silo's own format)\n"
 	    "--------------------------------------------\n\n");
 	static const char *const what[SILO_N] = {
-	    "the web tag, JSON lines in the order received (late mobile hits "
-	    "sit\n  where they arrived): messageId, type, event, anonymousId "
-	    "(cookie),\n  userId (after sign-in, else null), timestamp and "
-	    "receivedAt (UTC ISO),\n  context.page.url/referrer, "
-	    "context.campaign (utm), context.traits.email\n  (as typed at "
-	    "sign-in or guest checkout), properties.revenue and order_id.\n"
-	    "  Events: page_view, login_page, login, add_to_cart, checkout,\n"
-	    "  checkout_error, purchase.",
-	    "the app gateway's access log (combined format plus a request id):"
-	    "\n  the account in the user field, the device id and app version "
-	    "in the\n  user agent, times with the Chicago offset (-0500/-0600),"
-	    " whole seconds.\n  Requests /api/v2/session, products, cart, "
-	    "checkout, payment and\n  order?total=AMOUNT.",
-	    "the e-mail platform's event export, CSV: Event ID, Email Address "
-	    "(as\n  typed at sign-up: mixed case), Campaign, Event Type "
-	    "(email_sent,\n  email_bounce, email_open, email_click, "
-	    "email_unsubscribe), Event Time\n  (epoch seconds).  Sorted by "
-	    "campaign.",
-	    "the call center's export: a byte order mark, ';', CRLF; Start "
-	    "(local)\n  as 10/03/2026 02:34:07 PM in America/New_York, Caller "
-	    "written six ways\n  (or Anonymous / 0000000000), Account when "
-	    "verified, Disposition\n  resolved, unresolved or order, Order "
-	    "Amount.  Sorted by agent.",
-	    "the chat desk, CSV: chat_id, started_ms (epoch milliseconds),\n"
-	    "  visitor_email (as typed), user_id, topic, resolved, "
-	    "first_message\n  (quoted when it holds a comma or a quote).",
-	    "the stores' tills, TSV: receipt, store, local_time "
-	    "(America/Chicago,\n  2026-10-03 14:22:07), loyalty_card, email "
-	    "(e-receipt), total, items.\n  Sorted by store and day (the "
-	    "order the tills upload).  A store visit\n  without a purchase "
-	    "leaves no record.",
+		"the web tag, JSON lines in the order received (late mobile "
+		"hits "
+		"sit\n  where they arrived): messageId, type, event, "
+		"anonymousId "
+		"(cookie),\n  userId (after sign-in, else null), timestamp and "
+		"receivedAt (UTC ISO),\n  context.page.url/referrer, "
+		"context.campaign (utm), context.traits.email\n  (as typed at "
+		"sign-in or guest checkout), properties.revenue and order_id.\n"
+		"  Events: page_view, login_page, login, add_to_cart, "
+		"checkout,\n"
+		"  checkout_error, purchase.",
+		"the app gateway's access log (combined format plus a request "
+		"id):"
+		"\n  the account in the user field, the device id and app "
+		"version "
+		"in the\n  user agent, times with the Chicago offset "
+		"(-0500/-0600),"
+		" whole seconds.\n  Requests /api/v2/session, products, cart, "
+		"checkout, payment and\n  order?total=AMOUNT.",
+		"the e-mail platform's event export, CSV: Event ID, Email "
+		"Address "
+		"(as\n  typed at sign-up: mixed case), Campaign, Event Type "
+		"(email_sent,\n  email_bounce, email_open, email_click, "
+		"email_unsubscribe), Event Time\n  (epoch seconds).  Sorted by "
+		"campaign.",
+		"the call center's export: a byte order mark, ';', CRLF; Start "
+		"(local)\n  as 10/03/2026 02:34:07 PM in America/New_York, "
+		"Caller "
+		"written six ways\n  (or Anonymous / 0000000000), Account when "
+		"verified, Disposition\n  resolved, unresolved or order, Order "
+		"Amount.  Sorted by agent.",
+		"the chat desk, CSV: chat_id, started_ms (epoch "
+		"milliseconds),\n"
+		"  visitor_email (as typed), user_id, topic, resolved, "
+		"first_message\n  (quoted when it holds a comma or a quote).",
+		"the stores' tills, TSV: receipt, store, local_time "
+		"(America/Chicago,\n  2026-10-03 14:22:07), loyalty_card, "
+		"email "
+		"(e-receipt), total, items.\n  Sorted by store and day (the "
+		"order the tills upload).  A store visit\n  without a purchase "
+		"leaves no record.",
 	};
 	for (int s = 0; s < SILO_N; s++)
-		buf_printf(&b, "%s (%llu records)\n  %s\n\n", gen_silos[s].file,
+		buf_printf(&b, "%s%s (%llu records)\n  %s\n\n",
+		    gen_silos[s].file, gz ? ".gz" : "",
 		    (unsigned long long)t->records[s], what[s]);
 	buf_adds(&b,
 	    "Exports hold one shard of up to 20,000 persons after another, "
@@ -193,7 +218,8 @@ gen_write_readme(struct io_out *o, const struct gen_world *w,
 	    "over the channels c touched within 30 days since the last "
 	    "conversion\n(this touch included): a noisy-OR.  A conversion ends "
 	    "the journey.\n\n"
-	    "  channel            rate/30d  effect  touches  last-touch sales\n");
+	    "  channel            rate/30d  effect  touches  last-touch "
+	    "sales\n");
 	for (int c = 0; c < CH_N; c++)
 		buf_printf(&b, "  %-18s %8.2f  %6.3f  %7llu  %7llu\n",
 		    gen_channels[c].name, gen_channels[c].rate,
@@ -210,8 +236,9 @@ gen_write_readme(struct io_out *o, const struct gen_world *w,
 	    "attribution, so jt-attribute's estimates can be\njudged against "
 	    "it.\n\n");
 
-	buf_adds(&b, "Frictions (truth/frictions.csv has their true cost)\n"
-		     "---------------------------------------------------\n\n");
+	buf_adds(&b,
+	    "Frictions (truth/frictions.csv has their true cost)\n"
+	    "---------------------------------------------------\n\n");
 	for (int f = 0; f < FR_N; f++)
 		buf_printf(&b, "- %s (%s, %s): %s; it happened %llu times.\n",
 		    gen_frictions[f].name, gen_frictions[f].channel,
@@ -219,7 +246,8 @@ gen_write_readme(struct io_out *o, const struct gen_world *w,
 		    (unsigned long long)t->friction_hits[f]);
 	buf_adds(&b,
 	    "\nThe cost is the conversions and revenue the same persons "
-	    "make, with\nthe same draws, when the friction is switched off.\n\n");
+	    "make, with\nthe same draws, when the friction is switched "
+	    "off.\n\n");
 
 	buf_adds(&b,
 	    "Traps that real data has\n"
@@ -250,7 +278,7 @@ gen_write_readme(struct io_out *o, const struct gen_world *w,
 	    "                       has_email,subscribed,app_version,"
 	    "home_store,touches,\n"
 	    "                       conversions,revenue: one row per person.\n"
-	    "truth/records.csv      source,record,line,person: the person "
+	    "truth/records.csv[.gz] source,record,line,person: the person "
 	    "behind every\n"
 	    "                       record (source as ingest.sh names it, "
 	    "the record\n"

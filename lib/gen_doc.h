@@ -23,8 +23,9 @@ struct gen_totals {
 	uint64_t recovered, extra_contacts;
 };
 
+/* gz: the exports were written gzip-compressed (--gzip). */
 void gen_write_readme(struct io_out *o, const struct gen_world *w,
-    const struct gen_totals *t);
-void gen_write_ingest_sh(struct io_out *o);
+    const struct gen_totals *t, int gz);
+void gen_write_ingest_sh(struct io_out *o, int gz);
 
 #endif

@@ -13,19 +13,19 @@
 #include "gen_render.h"
 
 const struct gen_silo_info gen_silos[SILO_N] = {
-	[SILO_WEB] = {"web.jsonl", "web", NULL},
-	[SILO_APP] = {"app-gateway.log", "app", NULL},
-	[SILO_ESP] = {"esp-events.csv", "email",
-	    "Event ID,Email Address,Campaign,Event Type,Event Time\n"},
-	[SILO_CALLS] = {"callcenter.csv", "call_center",
+	[SILO_WEB] = { "web.jsonl", "web", NULL },
+	[SILO_APP] = { "app-gateway.log", "app", NULL },
+	[SILO_ESP] = { "esp-events.csv", "email",
+	    "Event ID,Email Address,Campaign,Event Type,Event Time\n" },
+	[SILO_CALLS] = { "callcenter.csv", "call_center",
 	    "\xEF\xBB\xBF"
 	    "Call ID;Start (local);Caller;Account;Agent;Queue;Reason;"
-	    "Disposition;Duration (s);Order Amount\r\n"},
-	[SILO_CHAT] = {"chat.csv", "chat",
+	    "Disposition;Duration (s);Order Amount\r\n" },
+	[SILO_CHAT] = { "chat.csv", "chat",
 	    "chat_id,started_ms,visitor_email,user_id,topic,resolved,"
-	    "first_message\n"},
-	[SILO_POS] = {"pos.tsv", "store",
-	    "receipt\tstore\tlocal_time\tloyalty_card\temail\ttotal\titems\n"},
+	    "first_message\n" },
+	[SILO_POS] = { "pos.tsv", "store",
+	    "receipt\tstore\tlocal_time\tloyalty_card\temail\ttotal\titems\n" },
 };
 
 const char gen_events_header[] =
@@ -37,45 +37,45 @@ const char gen_events_header[] =
 #define NO_RECEIPT "noreceipt@shop.example"
 
 const struct gen_junk gen_junk_ids[] = {
-	{"id_phone", "Anonymous", "call_center",
-	    "withheld caller id (jt-ingest empties it)"},
-	{"id_phone", "0000000000", "call_center",
-	    "placeholder number (jt-ingest empties it)"},
-	{"id_email", "test@test.com", "web",
-	    "typed at guest checkout (jt-ingest empties it)"},
-	{"id_email", "none@none.com", "store",
+	{ "id_phone", "Anonymous", "call_center",
+	    "withheld caller id (jt-ingest empties it)" },
+	{ "id_phone", "0000000000", "call_center",
+	    "placeholder number (jt-ingest empties it)" },
+	{ "id_email", "test@test.com", "web",
+	    "typed at guest checkout (jt-ingest empties it)" },
+	{ "id_email", "none@none.com", "store",
 	    "typed by clerks for customers without e-mail (jt-ingest empties "
-	    "it)"},
-	{"id_email", NO_RECEIPT, "store",
+	    "it)" },
+	{ "id_email", NO_RECEIPT, "store",
 	    "the store's own address typed when no e-receipt is wanted: not "
-	    "in any junk list, it links hundreds of loyalty cards"},
-	{"id_loyalty", STAFF_CARD, "store",
+	    "in any junk list, it links hundreds of loyalty cards" },
+	{ "id_loyalty", STAFF_CARD, "store",
 	    "the staff card scanned for customers without one: links hundreds "
-	    "of e-mails"},
+	    "of e-mails" },
 };
 const size_t gen_njunk = sizeof gen_junk_ids / sizeof gen_junk_ids[0];
 
-static const char *const first_names[64] = {"maria", "james", "li", "fatima",
-    "john", "sofia", "david", "aisha", "michael", "emma", "wei", "olivia",
-    "carlos", "mia", "ahmed", "ava", "daniel", "chloe", "jose", "grace",
-    "robert", "zoe", "hiroshi", "lucy", "william", "nora", "ivan", "leah",
-    "thomas", "ella", "kofi", "anna", "joseph", "ruby", "samuel", "hannah",
-    "luis", "sara", "chen", "julia", "peter", "amara", "mark", "isla",
-    "omar", "laura", "paul", "mei", "kevin", "elena", "raj", "claire",
-    "brian", "nina", "diego", "alice", "george", "priya", "eric", "lena",
-    "tariq", "rosa", "adam", "yuki"};
-static const char *const last_names[64] = {"garcia", "smith", "wang",
-    "khan", "johnson", "rossi", "brown", "okafor", "jones", "muller",
-    "zhang", "miller", "lopez", "davis", "ali", "wilson", "martinez",
-    "anderson", "hernandez", "taylor", "thomas", "moore", "tanaka", "jackson",
-    "white", "harris", "petrov", "martin", "thompson", "clark", "mensah",
-    "lewis", "walker", "young", "allen", "king", "gonzalez", "wright",
-    "liu", "scott", "green", "baker", "adams", "nelson", "hill", "campbell",
-    "mitchell", "chen", "roberts", "carter", "patel", "phillips", "evans",
-    "turner", "torres", "parker", "collins", "sharma", "edwards", "stewart",
-    "hassan", "flores", "morris", "sato"};
-static const char *const domains[6] = {"mail.example", "inbox.example",
-    "post.example", "webmail.example", "email.example", "home.example"};
+static const char *const first_names[64] = { "maria", "james", "li", "fatima",
+	"john", "sofia", "david", "aisha", "michael", "emma", "wei", "olivia",
+	"carlos", "mia", "ahmed", "ava", "daniel", "chloe", "jose", "grace",
+	"robert", "zoe", "hiroshi", "lucy", "william", "nora", "ivan", "leah",
+	"thomas", "ella", "kofi", "anna", "joseph", "ruby", "samuel", "hannah",
+	"luis", "sara", "chen", "julia", "peter", "amara", "mark", "isla",
+	"omar", "laura", "paul", "mei", "kevin", "elena", "raj", "claire",
+	"brian", "nina", "diego", "alice", "george", "priya", "eric", "lena",
+	"tariq", "rosa", "adam", "yuki" };
+static const char *const last_names[64] = { "garcia", "smith", "wang", "khan",
+	"johnson", "rossi", "brown", "okafor", "jones", "muller", "zhang",
+	"miller", "lopez", "davis", "ali", "wilson", "martinez", "anderson",
+	"hernandez", "taylor", "thomas", "moore", "tanaka", "jackson", "white",
+	"harris", "petrov", "martin", "thompson", "clark", "mensah", "lewis",
+	"walker", "young", "allen", "king", "gonzalez", "wright", "liu",
+	"scott", "green", "baker", "adams", "nelson", "hill", "campbell",
+	"mitchell", "chen", "roberts", "carter", "patel", "phillips", "evans",
+	"turner", "torres", "parker", "collins", "sharma", "edwards", "stewart",
+	"hassan", "flores", "morris", "sato" };
+static const char *const domains[6] = { "mail.example", "inbox.example",
+	"post.example", "webmail.example", "email.example", "home.example" };
 
 static const char *const ua_desktop =
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130.0";
@@ -226,8 +226,8 @@ hex_into(char *out, uint64_t v, int digits)
 size_t
 gen_record_id(enum gen_silo silo, uint64_t id, char out[48])
 {
-	static const char *const prefix[SILO_N] = {
-	    "", "req-", "ev-", "C", "chat-", "R"};
+	static const char *const prefix[SILO_N] = { "", "req-", "ev-", "C",
+		"chat-", "R" };
 	size_t n = strlen(prefix[silo]);
 	memcpy(out, prefix[silo], n);
 	if (silo == SILO_WEB) {
@@ -330,9 +330,7 @@ put_phone(struct buf *b, uint64_t phone, int v)
 		rawc(b, '1');
 		put_uw(b, phone, 10);
 		break;
-	default:
-		put_uw(b, phone, 10);
-		break;
+	default: put_uw(b, phone, 10); break;
 	}
 }
 
@@ -353,7 +351,7 @@ put_loyalty(struct buf *b, const struct gen_person *p)
 void
 gen_person_idents(const struct gen_person *p, gen_ident_fn fn, void *ctx)
 {
-	struct buf b = {0};
+	struct buf b = { 0 };
 	buf_reserve(&b, REC_MAX);
 #define EMIT(type, kind)                                                       \
 	do {                                                                   \
@@ -491,8 +489,8 @@ struct canon {
 };
 
 static void
-emit_canon(struct gen_render *r, enum gen_silo silo,
-    const struct gen_person *p, const struct canon *c, uint64_t id)
+emit_canon(struct gen_render *r, enum gen_silo silo, const struct gen_person *p,
+    const struct canon *c, uint64_t id)
 {
 	struct buf *b = rec_begin(r, silo, 0, c->t, p, id);
 	char key[16], rid[48];
@@ -550,7 +548,7 @@ struct web_visit {
 	struct rng rr;
 	int64_t t;
 	int device;
-	int user;   /* signed in: userId on the events from now on */
+	int user; /* signed in: userId on the events from now on */
 	char url[160], prev[160];
 };
 
@@ -570,12 +568,12 @@ landing(struct web_visit *v, int channel, const char *campaign,
     const char **src, const char **med, const char **name,
     const char **referrer)
 {
-	static const char *const engines[] = {"https://www.google.com/",
-	    "https://www.google.com/", "https://www.bing.com/",
-	    "https://duckduckgo.com/"};
-	static const char *const socials[] = {"https://www.facebook.com/",
-	    "https://t.co/", "https://www.instagram.com/",
-	    "https://www.reddit.com/"};
+	static const char *const engines[] = { "https://www.google.com/",
+		"https://www.google.com/", "https://www.bing.com/",
+		"https://duckduckgo.com/" };
+	static const char *const socials[] = { "https://www.facebook.com/",
+		"https://t.co/", "https://www.instagram.com/",
+		"https://www.reddit.com/" };
 	*src = *med = *name = *referrer = NULL;
 	const char *path = "/";
 	unsigned product = (unsigned)rng_below(&v->rr, 5000);
@@ -623,10 +621,9 @@ landing(struct web_visit *v, int channel, const char *campaign,
 		*name = campaign;
 		path = "/offers";
 		break;
-	default: /* direct */
-		break;
+	default: /* direct */ break;
 	}
-	struct buf u = {0};
+	struct buf u = { 0 };
 	buf_reserve(&u, REC_MAX);
 	put_s(&u, SITE);
 	put_s(&u, path);
@@ -650,9 +647,9 @@ landing(struct web_visit *v, int channel, const char *campaign,
  * landing hit, CH_NONE for the hits after it.
  */
 static void
-web_hit(struct web_visit *v, const char *event, int is_page,
-    const char *path, int landing_channel, const char *campaign, int email,
-    int has_value, uint32_t cents)
+web_hit(struct web_visit *v, const char *event, int is_page, const char *path,
+    int landing_channel, const char *campaign, int email, int has_value,
+    uint32_t cents)
 {
 	struct gen_render *r = v->r;
 	const struct gen_person *p = v->p;
@@ -680,7 +677,7 @@ web_hit(struct web_visit *v, const char *event, int is_page,
 		arrival = v->t + (int64_t)rng_exp(&v->rr, 6 * 3600000.0);
 
 	if (r->events) {
-		struct canon c = {0};
+		struct canon c = { 0 };
 		c.t = v->t;
 		c.event = event;
 		c.channel = (uint8_t)landing_channel;
@@ -756,8 +753,8 @@ web_next(struct web_visit *v, double mean_gap_ms)
 }
 
 static void
-render_web(struct gen_render *r, const struct gen_person *p,
-    const struct gen_step *s)
+render_web(
+    struct gen_render *r, const struct gen_person *p, const struct gen_step *s)
 {
 	const struct gen_touch *x = s->touch;
 	struct web_visit v;
@@ -768,15 +765,15 @@ render_web(struct gen_render *r, const struct gen_person *p,
 	rng_fork(&p->base, x->key ^ 0x52454E444552ULL, &v.rr);
 	v.t = x->t;
 	v.device = x->device;
-	const char *campaign = x->channel == CH_EMAIL
-	    ? r->w->campaigns[x->campaign].name
-	    : NULL;
+	const char *campaign =
+	    x->channel == CH_EMAIL ? r->w->campaigns[x->campaign].name : NULL;
 	web_hit(&v, "page_view", 1, NULL, x->channel, campaign, 0, 0, 0);
 	int pages = (int)rng_exp(&v.rr, 1.5);
 	for (int i = 0; i < pages; i++) {
 		web_next(&v, 40000);
-		web_hit(&v, "page_view", 1, i % 2 ? "/category/sale" : "/products/1042",
-		    CH_NONE, NULL, 0, 0, 0);
+		web_hit(&v, "page_view", 1,
+		    i % 2 ? "/category/sale" : "/products/1042", CH_NONE, NULL,
+		    0, 0, 0);
 	}
 	if (s->logged_in || s->loop) {
 		int loops = s->loop ? 3 + (int)rng_below(&v.rr, 4) : 1;
@@ -821,8 +818,8 @@ render_web(struct gen_render *r, const struct gen_person *p,
 static void
 put_clf_time(struct buf *b, const struct ts_zone *z, int64_t t)
 {
-	static const char *const mon[12] = {"Jan", "Feb", "Mar", "Apr", "May",
-	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	static const char *const mon[12] = { "Jan", "Feb", "Mar", "Apr", "May",
+		"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	int32_t off = ts_zone_offset_at(z, t);
 	char s[TS_FORMAT_LEN + 1];
 	ts_format(t + (int64_t)off * 1000, s);
@@ -861,7 +858,7 @@ app_req(struct app_session *a, const char *method, const char *event,
 	uint64_t bytes = 200 + rng_below(&a->rr, 8000);
 
 	if (r->events) {
-		struct canon c = {0};
+		struct canon c = { 0 };
 		c.t = t;
 		c.event = event;
 		c.channel = CH_APP;
@@ -901,7 +898,8 @@ app_req(struct app_session *a, const char *method, const char *event,
 	put_u(b, bytes);
 	put_s(b, " \"-\" \"ShopApp/");
 	put_s(b, gen_app_versions[p->app_version]);
-	put_s(b, p->index & 1 ? " (Android 14; device " : " (iOS 18.1; device ");
+	put_s(
+	    b, p->index & 1 ? " (Android 14; device " : " (iOS 18.1; device ");
 	put_uuid(b, p->device, 1);
 	put_s(b, ")\" ");
 	raw(b, rid, gen_record_id(SILO_APP, id, rid));
@@ -910,8 +908,8 @@ app_req(struct app_session *a, const char *method, const char *event,
 }
 
 static void
-render_app(struct gen_render *r, const struct gen_person *p,
-    const struct gen_step *s)
+render_app(
+    struct gen_render *r, const struct gen_person *p, const struct gen_step *s)
 {
 	const struct gen_touch *x = s->touch;
 	struct app_session a;
@@ -928,8 +926,8 @@ render_app(struct gen_render *r, const struct gen_person *p,
 	char rest[24];
 	for (int i = 0; i < views; i++) {
 		a.t += 1000 + (int64_t)rng_exp(&a.rr, 20000);
-		snprintf(rest, sizeof rest, "/%u",
-		    (unsigned)rng_below(&a.rr, 5000));
+		snprintf(
+		    rest, sizeof rest, "/%u", (unsigned)rng_below(&a.rr, 5000));
 		app_req(&a, "GET", "products", rest, 0, 0);
 	}
 	if (!s->decided)
@@ -969,11 +967,11 @@ put_us_time(struct buf *b, const struct ts_zone *z, int64_t t)
 }
 
 static void
-render_call(struct gen_render *r, const struct gen_person *p,
-    const struct gen_step *s)
+render_call(
+    struct gen_render *r, const struct gen_person *p, const struct gen_step *s)
 {
-	static const char *const reasons[] = {"order status", "returns",
-	    "product question", "account help", "delivery"};
+	static const char *const reasons[] = { "order status", "returns",
+		"product question", "account help", "delivery" };
 	const struct gen_touch *x = s->touch;
 	struct rng rr;
 	rng_fork(&p->base, x->key ^ 0x52454E444552ULL, &rr);
@@ -984,8 +982,8 @@ render_call(struct gen_render *r, const struct gen_person *p,
 	int phone = p->has_phone && u < 0.93 ? 1 : u < 0.97 ? 2 : 3;
 	int account = p->has_account && rng_chance(&rr, 0.5);
 	const char *reason = s->recovery_call ? "payment problem"
-	    : x->kind == TK_REPEAT_CALL      ? "follow-up"
-					     : reasons[rng_below(&rr, 5)];
+	    : x->kind == TK_REPEAT_CALL       ? "follow-up"
+					      : reasons[rng_below(&rr, 5)];
 	const char *disp = s->sold ? "order"
 	    : s->unresolved        ? "unresolved"
 				   : "resolved";
@@ -994,7 +992,7 @@ render_call(struct gen_render *r, const struct gen_person *p,
 	int variant = (int)rng_below(&rr, 6);
 
 	if (r->events) {
-		struct canon c = {0};
+		struct canon c = { 0 };
 		c.t = t;
 		c.event = disp;
 		c.channel = CH_CALL_CENTER;
@@ -1020,7 +1018,10 @@ render_call(struct gen_render *r, const struct gen_person *p,
 		put_user(b, p);
 	put_s(b, ";agent");
 	put_uw(b, agent, 2);
-	put_s(b, s->recovery_call ? ";payments;" : s->sold ? ";sales;" : ";service;");
+	put_s(b,
+	    s->recovery_call ? ";payments;"
+		: s->sold    ? ";sales;"
+			     : ";service;");
 	put_s(b, reason);
 	rawc(b, ';');
 	put_s(b, disp);
@@ -1036,16 +1037,16 @@ render_call(struct gen_render *r, const struct gen_person *p,
 /* ---- the chat desk ---- */
 
 static void
-render_chat(struct gen_render *r, const struct gen_person *p,
-    const struct gen_step *s)
+render_chat(
+    struct gen_render *r, const struct gen_person *p, const struct gen_step *s)
 {
-	static const char *const topics[] = {"delivery", "returns", "payment",
-	    "product", "account"};
-	static const char *const openers[] = {"Hi, where is my order?",
-	    "My discount code \"AUTUMN\" doesn't work",
-	    "Can I change the delivery address, please?",
-	    "I was charged twice, can you check?",
-	    "Do you have this in size 42?"};
+	static const char *const topics[] = { "delivery", "returns", "payment",
+		"product", "account" };
+	static const char *const openers[] = { "Hi, where is my order?",
+		"My discount code \"AUTUMN\" doesn't work",
+		"Can I change the delivery address, please?",
+		"I was charged twice, can you check?",
+		"Do you have this in size 42?" };
 	const struct gen_touch *x = s->touch;
 	struct rng rr;
 	rng_fork(&p->base, x->key ^ 0x52454E444552ULL, &rr);
@@ -1056,7 +1057,7 @@ render_chat(struct gen_render *r, const struct gen_person *p,
 	unsigned topic = (unsigned)rng_below(&rr, 5);
 
 	if (r->events) {
-		struct canon c = {0};
+		struct canon c = { 0 };
 		c.t = x->t;
 		c.event = "chat";
 		c.channel = CH_CHAT;
@@ -1087,8 +1088,8 @@ render_chat(struct gen_render *r, const struct gen_person *p,
 /* ---- the stores ---- */
 
 static void
-render_store(struct gen_render *r, const struct gen_person *p,
-    const struct gen_step *s)
+render_store(
+    struct gen_render *r, const struct gen_person *p, const struct gen_step *s)
 {
 	if (!s->sold)
 		return; /* the till sees only sales */
@@ -1105,13 +1106,15 @@ render_store(struct gen_render *r, const struct gen_person *p,
 							     : 0;
 	/* e-receipt: the customer's address, or what the clerk typed */
 	double u = rng_double(&rr);
-	int email = p->has_email && u < 0.4 ? 1 : u > 0.97 ? 3 : u > 0.92 ? 4
-									  : 0;
+	int email = p->has_email && u < 0.4 ? 1
+	    : u > 0.97                      ? 3
+	    : u > 0.92                      ? 4
+					    : 0;
 	int variant = (int)rng_below(&rr, EM_NVARIANTS);
 	unsigned items = 1 + (unsigned)rng_exp(&rr, 1.2);
 
 	if (r->events) {
-		struct canon c = {0};
+		struct canon c = { 0 };
 		c.t = t;
 		c.event = "purchase";
 		c.channel = CH_STORE;
@@ -1122,10 +1125,10 @@ render_store(struct gen_render *r, const struct gen_person *p,
 		emit_canon(r, SILO_POS, p, &c, id);
 		return;
 	}
-	int64_t day = (t + (int64_t)ts_zone_offset_at(r->central, t) * 1000) /
-	    86400000;
-	struct buf *b = rec_begin(r, SILO_POS, (int64_t)store * 100000 + day, t,
-	    p, id);
+	int64_t day =
+	    (t + (int64_t)ts_zone_offset_at(r->central, t) * 1000) / 86400000;
+	struct buf *b =
+	    rec_begin(r, SILO_POS, (int64_t)store * 100000 + day, t, p, id);
 	char rid[48];
 	raw(b, rid, gen_record_id(SILO_POS, id, rid));
 	put_s(b, "\tS");
@@ -1133,8 +1136,8 @@ render_store(struct gen_render *r, const struct gen_person *p,
 	rawc(b, '\t');
 	{
 		char iso[TS_FORMAT_LEN + 1];
-		ts_format(t + (int64_t)ts_zone_offset_at(r->central, t) * 1000,
-		    iso);
+		ts_format(
+		    t + (int64_t)ts_zone_offset_at(r->central, t) * 1000, iso);
 		iso[10] = ' ';
 		raw(b, iso, 19);
 	}
@@ -1159,8 +1162,7 @@ render_store(struct gen_render *r, const struct gen_person *p,
 }
 
 void
-gen_render_step(void *ctx, const struct gen_person *p,
-    const struct gen_step *s)
+gen_render_step(void *ctx, const struct gen_person *p, const struct gen_step *s)
 {
 	struct gen_render *r = ctx;
 	int c = s->touch->channel;
@@ -1183,18 +1185,18 @@ void
 gen_render_mail(void *ctx, const struct gen_person *p, uint16_t campaign,
     enum gen_mail_kind kind, int64_t t)
 {
-	static const char *const kinds[] = {"email_sent", "email_bounce",
-	    "email_open", "email_click", "email_unsubscribe"};
+	static const char *const kinds[] = { "email_sent", "email_bounce",
+		"email_open", "email_click", "email_unsubscribe" };
 	struct gen_render *r = ctx;
 	struct rng rr;
-	rng_fork(&p->base, ((uint64_t)campaign << 8 | (uint64_t)kind) ^
-		0x4D41494CULL << 24,
+	rng_fork(&p->base,
+	    ((uint64_t)campaign << 8 | (uint64_t)kind) ^ 0x4D41494CULL << 24,
 	    &rr);
 	uint64_t id = rng_next(&rr);
 	t -= t % 1000; /* epoch seconds */
 
 	if (r->events) {
-		struct canon c = {0};
+		struct canon c = { 0 };
 		c.t = t;
 		c.event = kinds[kind];
 		c.channel = CH_EMAIL;

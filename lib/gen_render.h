@@ -20,7 +20,15 @@
 #include "gen.h"
 #include "ts.h"
 
-enum gen_silo { SILO_WEB, SILO_APP, SILO_ESP, SILO_CALLS, SILO_CHAT, SILO_POS, SILO_N };
+enum gen_silo {
+	SILO_WEB,
+	SILO_APP,
+	SILO_ESP,
+	SILO_CALLS,
+	SILO_CHAT,
+	SILO_POS,
+	SILO_N
+};
 
 struct gen_silo_info {
 	const char *file;   /* file name in the world's folder */
@@ -34,11 +42,12 @@ extern const char gen_events_header[];
 
 /* One record: its text in the silo's buffer and its export order. */
 struct gen_rec {
-	int64_t k1, k2;  /* sort keys: batch (agent, campaign, store day), time */
-	size_t off;      /* text offset (also the tie-break: emission order) */
+	int64_t k1,
+	    k2;     /* sort keys: batch (agent, campaign, store day), time */
+	size_t off; /* text offset (also the tie-break: emission order) */
 	uint32_t len;
 	uint32_t person;
-	uint64_t id;     /* record id (formatted by gen_record_id) */
+	uint64_t id; /* record id (formatted by gen_record_id) */
 };
 
 struct gen_recs {
@@ -49,26 +58,26 @@ struct gen_recs {
 
 struct gen_render {
 	const struct gen_world *w;
-	int events;                 /* events mode: everything in recs[0] */
+	int events; /* events mode: everything in recs[0] */
 	struct gen_recs recs[SILO_N];
-	struct ts_zone *eastern;    /* call center */
-	struct ts_zone *central;    /* stores and the app gateway */
+	struct ts_zone *eastern; /* call center */
+	struct ts_zone *central; /* stores and the app gateway */
 	struct buf scratch;
 };
 
 /* Loads the zones; dies when tzdata is missing. */
-void gen_render_init(struct gen_render *r, const struct gen_world *w,
-    int events);
+void gen_render_init(
+    struct gen_render *r, const struct gen_world *w, int events);
 void gen_render_free(struct gen_render *r);
 /* Empties the buffers for the next block (keeps memory). */
 void gen_render_clear(struct gen_render *r);
 
 /* A gen_step_fn: ctx is a struct gen_render. */
-void gen_render_step(void *ctx, const struct gen_person *p,
-    const struct gen_step *s);
+void gen_render_step(
+    void *ctx, const struct gen_person *p, const struct gen_step *s);
 /* A gen_mail_fn: ctx is a struct gen_render. */
-void gen_render_mail(void *ctx, const struct gen_person *p,
-    uint16_t campaign, enum gen_mail_kind kind, int64_t t);
+void gen_render_mail(void *ctx, const struct gen_person *p, uint16_t campaign,
+    enum gen_mail_kind kind, int64_t t);
 
 /* The record id of a silo's record as written in the export. */
 size_t gen_record_id(enum gen_silo silo, uint64_t id, char out[48]);
@@ -80,10 +89,9 @@ size_t gen_person_key(uint32_t index, char out[16]);
  * truth files: fn(ctx, id_type, value, kind) for each; kind is "own" or
  * "household".
  */
-typedef void (*gen_ident_fn)(void *ctx, const char *type, const char *value,
-    const char *kind);
-void gen_person_idents(const struct gen_person *p, gen_ident_fn fn,
-    void *ctx);
+typedef void (*gen_ident_fn)(
+    void *ctx, const char *type, const char *value, const char *kind);
+void gen_person_idents(const struct gen_person *p, gen_ident_fn fn, void *ctx);
 
 /* Placeholder identifiers written by the silos (truth: junk). */
 struct gen_junk {

@@ -301,9 +301,49 @@ write_all(struct io_out *o, const char *p, size_t n)
 }
 
 void
+io_out_gzip(struct io_out *o, int level)
+{
+	z_stream *z = xcalloc(1, sizeof *z);
+	/* 15 + 16: a gzip wrapper with a zero time and no name */
+	if (deflateInit2(
+		z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		err_die("%s: cannot start zlib", out_name(o));
+	o->gz = z;
+}
+
+/* Compresses n bytes of p (flush: Z_NO_FLUSH or Z_FINISH) and writes. */
+static void
+deflate_out(struct io_out *o, const char *p, size_t n, int flush)
+{
+	z_stream *z = o->gz;
+	char chunk[65536];
+	z->next_in = (Bytef *)(uintptr_t)p;
+	z->avail_in = (uInt)n;
+	int rc;
+	do {
+		z->next_out = (Bytef *)chunk;
+		z->avail_out = sizeof chunk;
+		rc = deflate(z, flush);
+		if (rc == Z_STREAM_ERROR)
+			err_die("%s: zlib error", out_name(o));
+		write_all(o, chunk, sizeof chunk - z->avail_out);
+	} while (
+	    z->avail_out == 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
+}
+
+static void
+out_bytes(struct io_out *o, const char *p, size_t n)
+{
+	if (o->gz)
+		deflate_out(o, p, n, Z_NO_FLUSH);
+	else
+		write_all(o, p, n);
+}
+
+void
 io_flush(struct io_out *o)
 {
-	write_all(o, o->buf, o->len);
+	out_bytes(o, o->buf, o->len);
 	o->len = 0;
 }
 
@@ -312,7 +352,7 @@ io_write_slow(struct io_out *o, const void *p, size_t n)
 {
 	io_flush(o);
 	if (n >= OUT_BUF / 2)
-		write_all(o, p, n);
+		out_bytes(o, p, n);
 	else {
 		memcpy(o->buf, p, n);
 		o->len = n;
@@ -328,6 +368,10 @@ io_puts(struct io_out *o, const char *s)
 static void
 out_free(struct io_out *o)
 {
+	if (o->gz) {
+		deflateEnd(o->gz);
+		free(o->gz);
+	}
 	free(o->buf);
 	free(o->path);
 	free(o->tmp);
@@ -338,6 +382,8 @@ void
 io_out_close(struct io_out *o)
 {
 	io_flush(o);
+	if (o->gz)
+		deflate_out(o, "", 0, Z_FINISH);
 	if (o->path == NULL) {
 		out_free(o);
 		return;

@@ -45,6 +45,7 @@ struct io_out {
 	char *path; /* target, NULL for stdout */
 	char *tmp;  /* temporary file next to the target */
 	int hook;
+	void *gz; /* z_stream when gzip-compressing, else NULL */
 	char *buf;
 	size_t len;
 	size_t cap;
@@ -55,6 +56,12 @@ struct io_out {
  * next to path, renamed onto it by io_out_close.  Dies on error.
  */
 struct io_out *io_out_open(const char *path);
+/*
+ * Compresses everything written from now on with gzip at level (1 fast -
+ * 9 small); call before the first write.  The stream carries no file
+ * name or time, so the same data gives the same bytes.
+ */
+void io_out_gzip(struct io_out *o, int level);
 /* The slow path of io_write: flushes, or writes large blocks directly. */
 void io_write_slow(struct io_out *o, const void *p, size_t n);
 /* Buffered write; dies on error. */

@@ -54,3 +54,7 @@ run_examples() {
 	run_examples "$JT_ROOT/man/jt.7"
 	run_examples "$JT_ROOT/man/jt-events.5"
 }
+
+@test "jt-gen(1) EXAMPLES run" {
+	run_examples "$JT_ROOT/man/jt-gen.1"
+}

@@ -251,6 +251,62 @@ mark(void *arg)
 	cleaned++;
 }
 
+/* Gzip output reads back through io_open, the same bytes every time. */
+static void
+test_io_out_gzip(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/jt-unit-gz.XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	unsigned char first[4] = { 0 };
+	for (int round = 0; round < 2; round++) {
+		struct io_out *o = io_out_open(path);
+		io_out_gzip(o, 6);
+		for (int i = 0; i < 100000; i++) {
+			char line[32];
+			int n = snprintf(line, sizeof line, "line %d\n", i);
+			io_write(o, line, (size_t)n);
+		}
+		static char big[300000]; /* the large-block path too */
+		memset(big, 'x', sizeof big);
+		io_write(o, big, sizeof big);
+		io_out_close(o);
+
+		struct io_in *in = io_open(path);
+		assert_non_null(in);
+		assert_true(io_is_gzip(in));
+		const char *why;
+		char buf[65536];
+		long n, total = 0, lines = 0, xs = 0;
+		while ((n = io_read(in, buf, sizeof buf, &why)) > 0) {
+			for (long i = 0; i < n; i++) {
+				lines += buf[i] == '\n';
+				xs += buf[i] == 'x';
+			}
+			total += n;
+		}
+		assert_int_equal(n, 0);
+		assert_int_equal(lines, 100000);
+		assert_int_equal(xs, 300000);
+		assert_true(total > 1000000);
+		io_close(in);
+		/* the stream has no time stamp: byte 4-7 are zero */
+		FILE *f = fopen(path, "rb");
+		unsigned char h[8];
+		assert_int_equal(fread(h, 1, 8, f), 8);
+		fclose(f);
+		assert_true(h[0] == 0x1f && h[1] == 0x8b);
+		assert_true(h[4] == 0 && h[5] == 0 && h[6] == 0 && h[7] == 0);
+		if (round == 0)
+			memcpy(first, h, 4);
+		else
+			assert_memory_equal(first, h, 4);
+	}
+	unlink(path);
+}
+
 static void
 test_err_cleanup(void **state)
 {
@@ -276,6 +332,7 @@ main(void)
 		cmocka_unit_test(test_reject),
 		cmocka_unit_test(test_io_out),
 		cmocka_unit_test(test_io_in),
+		cmocka_unit_test(test_io_out_gzip),
 		cmocka_unit_test(test_err_cleanup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
