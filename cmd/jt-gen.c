@@ -315,6 +315,7 @@ person(struct run *run, struct gen_render *r, uint32_t index,
 	gen_simulate(&run->w, &p, touches, CH_NONE, GEN_ALL_FRICTIONS,
 	    gen_render_step, r, &res);
 	gen_mail(&run->w, &p, gen_render_mail, r);
+	gen_render_account(r, &p);
 
 	t->persons++;
 	t->households += p.partner > (int64_t)index; /* count each pair once */

@@ -163,7 +163,8 @@ gen_person_make(const struct gen_world *w, uint32_t index, struct gen_person *p)
 	p->has_loyalty = rng_chance(&r, 0.40);
 	p->has_desktop = rng_chance(&r, 0.70);
 	p->has_mobile = !p->has_desktop || rng_chance(&r, 0.60);
-	p->has_app = rng_chance(&r, 0.35);
+	/* the app wants an account: few without one install it */
+	p->has_app = rng_chance(&r, p->has_account ? 0.45 : 0.08);
 	p->near_store = rng_chance(&r, 0.60);
 	p->store = (uint8_t)rng_below(&r, GEN_STORES);
 	double v = rng_double(&r);

@@ -90,13 +90,24 @@ static const char ingest_sh[] =
     "    --tz America/Chicago \\\n"
     "    --map ts=local_time,id_loyalty=loyalty_card,id_email=email,"
     "value=total,record=receipt,store=store \\\n"
-    "    -o \"$out/store.csv\" \"$pos\"\n";
+    "    -o \"$out/store.csv\" \"$pos\"\n"
+    "\n"
+    "# The account database: not events but the links between an account "
+    "and its\n"
+    "# e-mail, phone and loyalty card (give it to jt-stitch with --links).\n"
+    "\"$ingest\" --source crm --set event=account --keep '' --phone-country 1 "
+    "\\\n"
+    "    --map ts=created_at,id_user=account_id,id_email=email,id_phone=phone,"
+    "id_loyalty=loyalty_card \\\n"
+    "    --map record=account_id,marketing_opt_in=marketing_opt_in \\\n"
+    "    -o \"$out/crm.csv\" \"$crm\"\n";
 
 void
 gen_write_ingest_sh(struct io_out *o, int gz)
 {
-	static const char *const var[SILO_N] = { "web", "app", "esp", "calls",
-		"chat", "pos" };
+	static const char *const var[] = { "web", "app", "esp", "calls", "chat",
+		"pos", "crm" };
+	_Static_assert(sizeof var / sizeof var[0] == SILO_N, "a name per silo");
 	const char *mark = strstr(ingest_sh, "%FILES%");
 	io_write(o, ingest_sh, (size_t)(mark - ingest_sh));
 	io_puts(o, "# The exports (jt-ingest reads them gzipped or not).\n");
@@ -148,7 +159,7 @@ gen_write_readme(struct io_out *o, const struct gen_world *w,
 	buf_adds(&b,
 	    "Silo exports (each in its silo's own format)\n"
 	    "--------------------------------------------\n\n");
-	static const char *const what[SILO_N] = {
+	static const char *const what[] = {
 		"the web tag, JSON lines in the order received (late mobile "
 		"hits "
 		"sit\n  where they arrived): messageId, type, event, "
@@ -156,7 +167,8 @@ gen_write_readme(struct io_out *o, const struct gen_world *w,
 		"(cookie),\n  userId (after sign-in, else null), timestamp and "
 		"receivedAt (UTC ISO),\n  context.page.url/referrer, "
 		"context.campaign (utm), context.traits.email\n  (as typed at "
-		"sign-in or guest checkout), properties.revenue and order_id.\n"
+		"sign-in, at guest checkout or from\n  an e-mail link), "
+		"properties.revenue and order_id.\n"
 		"  Events: page_view, login_page, login, add_to_cart, "
 		"checkout,\n"
 		"  checkout_error, purchase.",
@@ -190,7 +202,15 @@ gen_write_readme(struct io_out *o, const struct gen_world *w,
 		"(e-receipt), total, items.\n  Sorted by store and day (the "
 		"order the tills upload).  A store visit\n  without a purchase "
 		"leaves no record.",
+		"the account database, CSV: account_id, email (as typed at "
+		"sign-up),\n  phone (as typed), loyalty_card, created_at (UTC, "
+		"before the world\n  starts), marketing_opt_in.  Not events: "
+		"the "
+		"links between an account\n  and its identifiers (jt-stitch "
+		"--links).  Sorted by creation.",
 	};
+	_Static_assert(
+	    sizeof what / sizeof what[0] == SILO_N, "a text per silo");
 	for (int s = 0; s < SILO_N; s++)
 		buf_printf(&b, "%s%s (%llu records)\n  %s\n\n",
 		    gen_silos[s].file, gz ? ".gz" : "",

@@ -26,6 +26,9 @@ const struct gen_silo_info gen_silos[SILO_N] = {
 	    "first_message\n" },
 	[SILO_POS] = { "pos.tsv", "store",
 	    "receipt\tstore\tlocal_time\tloyalty_card\temail\ttotal\titems\n" },
+	[SILO_CRM] = { "crm-accounts.csv", "crm",
+	    "account_id,email,phone,loyalty_card,created_at,marketing_opt_"
+	    "in\n" },
 };
 
 const char gen_events_header[] =
@@ -226,8 +229,9 @@ hex_into(char *out, uint64_t v, int digits)
 size_t
 gen_record_id(enum gen_silo silo, uint64_t id, char out[48])
 {
-	static const char *const prefix[SILO_N] = { "", "req-", "ev-", "C",
-		"chat-", "R" };
+	static const char *const prefix[] = { "", "req-", "ev-", "C", "chat-",
+		"R", "u" };
+	_Static_assert(sizeof prefix / sizeof prefix[0] == SILO_N, "per silo");
 	size_t n = strlen(prefix[silo]);
 	memcpy(out, prefix[silo], n);
 	if (silo == SILO_WEB) {
@@ -244,6 +248,14 @@ gen_record_id(enum gen_silo silo, uint64_t id, char out[48])
 		n += hex_into(out + n, lo >> 48, 4);
 		out[n++] = '-';
 		n += hex_into(out + n, lo & 0xFFFFFFFFFFFFULL, 12);
+	} else if (silo == SILO_CRM) {
+		/* the account number is the row's id */
+		uint64_t v = id % 100000000ULL;
+		for (int i = 7; i >= 0; i--) {
+			out[n + (size_t)i] = (char)('0' + v % 10);
+			v /= 10;
+		}
+		n += 8;
 	} else if (silo == SILO_CALLS || silo == SILO_POS) {
 		uint64_t v = id % 10000000000ULL;
 		for (int i = 9; i >= 0; i--) {
@@ -410,6 +422,9 @@ gen_render_init(struct gen_render *r, const struct gen_world *w, int events)
 	memset(r, 0, sizeof *r);
 	r->w = w;
 	r->events = events;
+	for (int s = 0; s < SILO_N; s++)
+		if (!gen_silos[s].file)
+			err_die("internal error: silo %d has no file", s);
 	r->eastern = ts_zone_load("America/New_York", &why);
 	if (!r->eastern)
 		err_die("time zone America/New_York: %s (install tzdata)", why);
@@ -767,7 +782,10 @@ render_web(
 	v.device = x->device;
 	const char *campaign =
 	    x->channel == CH_EMAIL ? r->w->campaigns[x->campaign].name : NULL;
-	web_hit(&v, "page_view", 1, NULL, x->channel, campaign, 0, 0, 0);
+	/* an e-mail link carries the subscriber: the tag identifies the
+	 * address on landing, as e-mail platforms' click tracking does */
+	web_hit(&v, "page_view", 1, NULL, x->channel, campaign,
+	    x->channel == CH_EMAIL, 0, 0);
 	int pages = (int)rng_exp(&v.rr, 1.5);
 	for (int i = 0; i < pages; i++) {
 		web_next(&v, 40000);
@@ -1218,4 +1236,44 @@ gen_render_mail(void *ctx, const struct gen_person *p, uint16_t campaign,
 	put_u(b, (uint64_t)(t / 1000));
 	rawc(b, '\n');
 	rec_end(r, SILO_ESP);
+}
+
+/* ---- the account database ---- */
+
+void
+gen_render_account(struct gen_render *r, const struct gen_person *p)
+{
+	if (r->events || !p->has_account)
+		return;
+	struct rng rr;
+	rng_fork(&p->base, 0x43524DULL << 32, &rr);
+	/* signed up within the three years before the world starts */
+	int64_t created =
+	    r->w->p.start_ms - (int64_t)rng_below(&rr, 3ULL * 365 * 86400000);
+	created -= created % 1000;
+	int email = p->has_email && rng_chance(&rr, 0.95);
+	int phone = p->has_phone && rng_chance(&rr, 0.8);
+	int loyalty = p->has_loyalty && rng_chance(&rr, 0.8);
+	int variant = (int)rng_below(&rr, 6);
+
+	struct buf *b = rec_begin(r, SILO_CRM, 0, created, p, p->user);
+	put_user(b, p);
+	rawc(b, ',');
+	if (email) /* as typed at sign-up, like the e-mail platform's copy */
+		put_email(b, p, 0, (int)(p->index % 3));
+	rawc(b, ',');
+	if (phone)
+		put_phone(b, p->phone, variant);
+	rawc(b, ',');
+	if (loyalty)
+		put_loyalty(b, p);
+	rawc(b, ',');
+	{
+		char iso[TS_FORMAT_LEN + 1];
+		ts_format(created, iso);
+		iso[10] = ' ';
+		raw(b, iso, 19);
+	}
+	put_s(b, p->subscribed ? ",yes\n" : ",no\n");
+	rec_end(r, SILO_CRM);
 }

@@ -27,6 +27,7 @@ enum gen_silo {
 	SILO_CALLS,
 	SILO_CHAT,
 	SILO_POS,
+	SILO_CRM, /* the account database: identity links, not events */
 	SILO_N
 };
 
@@ -78,6 +79,12 @@ void gen_render_step(
 /* A gen_mail_fn: ctx is a struct gen_render. */
 void gen_render_mail(void *ctx, const struct gen_person *p, uint16_t campaign,
     enum gen_mail_kind kind, int64_t t);
+
+/*
+ * The person's row of the account database (persons with an account;
+ * nothing in events mode, where the table has no place).
+ */
+void gen_render_account(struct gen_render *r, const struct gen_person *p);
 
 /* The record id of a silo's record as written in the export. */
 size_t gen_record_id(enum gen_silo silo, uint64_t id, char out[48]);

@@ -24,7 +24,8 @@ for f in "$OUT"/events/*.csv; do
 done
 # One stream over the union of the silos' columns (jt-events(5)); count
 # events per channel (empty = internal navigation, resolved by jt-journey).
-jt-ingest -q --keep '' -o "$OUT/all.events.csv" "$OUT"/events/*.csv
+# The account table (crm.csv) holds identity links for jt-stitch, not events.
+jt-ingest -q --keep '' -o "$OUT/all.events.csv" $(ls "$OUT"/events/*.csv | grep -v /crm.csv)
 note "events by channel, all silos (demo-out/all.events.csv):"
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "channel") c = i; next }
 	{ n[$c == "" ? "(internal)" : $c]++ }

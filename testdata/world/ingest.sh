@@ -17,6 +17,7 @@ esp="$here/esp-events.csv.gz"
 calls="$here/callcenter.csv.gz"
 chat="$here/chat.csv.gz"
 pos="$here/pos.tsv.gz"
+crm="$here/crm-accounts.csv.gz"
 
 # The web tag: JSON lines, ISO times in UTC, utm parameters parsed into
 # context.campaign; the built-in grouping derives the channel, and hits
@@ -62,3 +63,10 @@ pos="$here/pos.tsv.gz"
     --tz America/Chicago \
     --map ts=local_time,id_loyalty=loyalty_card,id_email=email,value=total,record=receipt,store=store \
     -o "$out/store.csv" "$pos"
+
+# The account database: not events but the links between an account and its
+# e-mail, phone and loyalty card (give it to jt-stitch with --links).
+"$ingest" --source crm --set event=account --keep '' --phone-country 1 \
+    --map ts=created_at,id_user=account_id,id_email=email,id_phone=phone,id_loyalty=loyalty_card \
+    --map record=account_id,marketing_opt_in=marketing_opt_in \
+    -o "$out/crm.csv" "$crm"
