@@ -14,9 +14,12 @@
 struct input {
 	struct csvin *r;
 	long *src;
+	int same; /* its columns are the union's, in the same order */
 };
 
 struct ev {
+	const char **f; /* the union row, for inputs laid out otherwise */
+	size_t *len;
 	struct input *in;
 	size_t nin, cur;
 	uint64_t bytes_done; /* bytes of inputs already finished */
@@ -79,11 +82,17 @@ evin_open(
 	for (size_t i = 0; i < npaths; i++) {
 		struct csvin *r = v->in[i].r;
 		v->in[i].src = xcalloc(n ? n : 1, sizeof *v->in[i].src);
-		for (size_t u = 0; u < n; u++)
+		v->in[i].same = r->ncols == n;
+		for (size_t u = 0; u < n; u++) {
 			v->in[i].src[u] = csvin_col(r, e->col[u]);
+			if (v->in[i].src[u] != (long)u)
+				v->in[i].same = 0;
+		}
 	}
-	e->f = xcalloc(n ? n : 1, sizeof *e->f);
-	e->len = xcalloc(n ? n : 1, sizeof *e->len);
+	v->f = xcalloc(n ? n : 1, sizeof *v->f);
+	v->len = xcalloc(n ? n : 1, sizeof *v->len);
+	e->f = v->f;
+	e->len = v->len;
 	return e;
 }
 
@@ -106,6 +115,13 @@ evin_next(struct evin *e)
 			e->reason = in->r->reason;
 			return st;
 		}
+		if (in->same) { /* the input's own row is the union row */
+			e->f = (const char **)in->r->f;
+			e->len = in->r->len;
+			return CSVIN_ROW;
+		}
+		e->f = v->f;
+		e->len = v->len;
 		for (size_t u = 0; u < e->ncols; u++) {
 			long s = in->src[u];
 			if (s >= 0) {
@@ -125,6 +141,13 @@ long
 evin_col(const struct evin *e, const char *name)
 {
 	return find(e->col, e->ncols, name);
+}
+
+int
+evin_same_layout(const struct evin *e)
+{
+	const struct ev *v = e->priv;
+	return v->cur < v->nin && v->in[v->cur].same;
 }
 
 const char *
@@ -155,11 +178,11 @@ evin_close(struct evin *e)
 		free(v->in[i].src);
 	}
 	free(v->in);
+	free(v->f);
+	free(v->len);
 	free(v);
 	for (size_t u = 0; u < e->ncols; u++)
 		free((char *)e->col[u]);
 	free(e->col);
-	free(e->f);
-	free(e->len);
 	free(e);
 }

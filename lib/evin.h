@@ -44,7 +44,14 @@ struct evin *evin_open(char *const *paths, size_t npaths,
 enum csvin_status evin_next(struct evin *e);
 /* Index of a union column, or -1. */
 long evin_col(const struct evin *e, const char *name);
-/* Raw bytes of the last rejected record. */
+/*
+ * Nonzero when the input of the current row has exactly the union's
+ * columns in the union's order: its raw record (evin_raw) is then a row
+ * of the union as it stands, which lets a tool copy it instead of
+ * re-encoding its fields.
+ */
+int evin_same_layout(const struct evin *e);
+/* Raw bytes of the last record read (rejected or not). */
 const char *evin_raw(const struct evin *e, size_t *n);
 /* Input bytes read so far, over all inputs (for progress). */
 uint64_t evin_bytes(const struct evin *e);

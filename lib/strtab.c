@@ -1,9 +1,11 @@
 /*
  * strtab: interning with an open-addressing index over an append-only
  * arena.  Invariants: the slot array has a power-of-two size and is at most
- * half full; a slot holds id + 1 (0 = empty); the arena never moves a
- * string once stored (it grows by new blocks), so returned pointers stay
- * valid.
+ * half full; a slot holds the top 32 bits of the string's hash and id + 1
+ * (0 = empty), so a probe rejects other strings without touching their
+ * entries (one cache miss fewer per collision in big tables); the arena
+ * never moves a string once stored (it grows by new blocks), so returned
+ * pointers stay valid.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +22,8 @@ struct entry {
 };
 
 struct strtab {
-	uint32_t *slot;
-	size_t mask; /* slots - 1 */
+	uint64_t *slot; /* hash >> 32 << 32 | (id + 1) */
+	size_t mask;    /* slots - 1 */
 	struct entry *ent;
 	uint32_t nent, cap;
 	char **blocks; /* the arena */
@@ -97,12 +99,13 @@ static void
 grow(struct strtab *t)
 {
 	size_t size = (t->mask + 1) * 2;
-	uint32_t *slot = xcalloc(size, sizeof *slot);
+	uint64_t *slot = xcalloc(size, sizeof *slot);
 	for (uint32_t id = 0; id < t->nent; id++) {
-		size_t i = t->ent[id].hash & (size - 1);
+		uint64_t h = t->ent[id].hash;
+		size_t i = h & (size - 1);
 		while (slot[i])
 			i = (i + 1) & (size - 1);
-		slot[i] = id + 1;
+		slot[i] = (h >> 32 << 32) | (id + 1);
 	}
 	free(t->slot);
 	t->slot = slot;
@@ -113,13 +116,17 @@ static size_t
 probe(const struct strtab *t, const char *s, size_t n, uint64_t h)
 {
 	size_t i = h & t->mask;
+	uint64_t tag = h >> 32 << 32;
 	for (;;) {
-		uint32_t v = t->slot[i];
+		uint64_t v = t->slot[i];
 		if (v == 0)
 			return i;
-		const struct entry *e = &t->ent[v - 1];
-		if (e->hash == h && e->n == n && memcmp(e->s, s, n) == 0)
-			return i;
+		if ((v & 0xFFFFFFFF00000000ULL) == tag) {
+			const struct entry *e = &t->ent[(uint32_t)v - 1];
+			if (e->hash == h && e->n == n &&
+			    memcmp(e->s, s, n) == 0)
+				return i;
+		}
 		i = (i + 1) & t->mask;
 	}
 }
@@ -132,7 +139,7 @@ strtab_intern(struct strtab *t, const char *s, size_t n, int *added)
 	if (added)
 		*added = 0;
 	if (t->slot[i])
-		return t->slot[i] - 1;
+		return (uint32_t)t->slot[i] - 1;
 	if (n > UINT32_MAX || t->nent == UINT32_MAX - 1)
 		err_die("too many or too long strings");
 	if (t->nent == t->cap) {
@@ -143,7 +150,7 @@ strtab_intern(struct strtab *t, const char *s, size_t n, int *added)
 	t->ent[id].s = store(t, s, n);
 	t->ent[id].n = (uint32_t)n;
 	t->ent[id].hash = h;
-	t->slot[i] = id + 1;
+	t->slot[i] = (h >> 32 << 32) | (id + 1);
 	if ((size_t)t->nent * 2 > t->mask + 1)
 		grow(t);
 	if (added)
@@ -155,7 +162,7 @@ uint32_t
 strtab_find(const struct strtab *t, const char *s, size_t n)
 {
 	size_t i = probe(t, s, n, strtab_hash(s, n));
-	return t->slot[i] ? t->slot[i] - 1 : UINT32_MAX;
+	return t->slot[i] ? (uint32_t)t->slot[i] - 1 : UINT32_MAX;
 }
 
 const char *

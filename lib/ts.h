@@ -66,6 +66,13 @@ int ts_parse_iso(
     const char *s, size_t n, const struct ts_zone *z, int64_t *out);
 
 /*
+ * Parses exactly jt's own format, YYYY-MM-DDTHH:MM:SS.sssZ (what
+ * ts_format writes), fast; returns -1 for anything else (then use
+ * ts_parse_iso).  Keeps the last date in a process-wide cache.
+ */
+int ts_parse_canonical(const char *s, size_t n, int64_t *out);
+
+/*
  * Parses an epoch number: optional '-', digits, optional '.' and fraction.
  * The unit is decided by the count of integer digits (documented in
  * jt-ingest(1)): up to 11 digits seconds, 12-14 milliseconds,

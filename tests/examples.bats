@@ -58,3 +58,7 @@ run_examples() {
 @test "jt-gen(1) EXAMPLES run" {
 	run_examples "$JT_ROOT/man/jt-gen.1"
 }
+
+@test "jt-stitch(1) EXAMPLES run" {
+	run_examples "$JT_ROOT/man/jt-stitch.1"
+}

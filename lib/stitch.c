@@ -1,0 +1,888 @@
+/*
+ * stitch: the identity graph of jt-stitch (stitch.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "err.h"
+#include "stitch.h"
+#include "strtab.h"
+
+#define MAX_TYPES 255
+#define NO_KEY UINT32_MAX
+
+/*
+ * A link between two nodes a < b, kept once.  Within one row, links are
+ * ordered by the types of their ends (a row has one value per type), so
+ * the row's input order seq is all the tie-break needs.
+ */
+struct link {
+	uint32_t a, b;
+	int64_t first, last; /* times first and last seen */
+	uint32_t seq;        /* input order of the row first seen on */
+	uint32_t rows;
+};
+
+struct cand { /* a person identified on a shared node */
+	uint32_t root;
+	int64_t first, last;
+};
+
+struct stitch {
+	struct stitch_conf c;
+	size_t nlimited;
+	size_t limited[MAX_TYPES]; /* types with a limit */
+	struct strtab *ids;        /* type byte + value -> node */
+	struct buf scratch;
+
+	/* per node: what pass 1 touches, together (one cache miss) */
+	size_t n, cap;
+	struct nrec {
+		int64_t first, last; /* seen */
+		uint32_t rows;       /* rows carrying it */
+		uint32_t prior;      /* key in the previous map, or NO_KEY */
+		uint8_t type, junk;
+	} * nd;
+	uint8_t *shared;
+	uint32_t *parent, *size, *degree, *key;
+	uint32_t *lim; /* n * nlimited distinct-value counts (roots) */
+
+	/* links: a dense array, found through an open-addressing table of
+	 * indexes (4 bytes a slot rather than a whole link) */
+	struct link *lk;
+	size_t nlk, lkcap;
+	uint32_t *slot; /* index + 1, 0 for empty */
+	size_t nslots;
+
+	/* previous map */
+	struct strtab *keys; /* key strings */
+	int64_t *key_first;  /* per key: earliest first seen */
+	size_t key_cap;
+	uint32_t *alias_old, *alias_cur;
+	size_t naliases, alias_cap;
+	int has_prior;
+
+	/* results */
+	struct stitch_refusal *ref;
+	size_t nref, refcap;
+	uint32_t *cand_off; /* per node: first candidate, or NONE */
+	uint32_t *cand_n;
+	struct cand *cand;
+	size_t ncand;
+	uint32_t *shared_nodes;
+	size_t nshared;
+	uint64_t merges;
+	int resolved;
+};
+
+struct stitch *
+stitch_new(const struct stitch_conf *c)
+{
+	struct stitch *s = xcalloc(1, sizeof *s);
+	if (c->ntypes == 0 || c->ntypes > MAX_TYPES)
+		err_die("stitch: %zu identifier types (1 to %d)", c->ntypes,
+		    MAX_TYPES);
+	s->c = *c;
+	for (size_t t = 0; t < c->ntypes; t++)
+		if (c->limit[t] > 0)
+			s->limited[s->nlimited++] = t;
+	s->ids = strtab_new();
+	s->keys = strtab_new();
+	return s;
+}
+
+void
+stitch_free(struct stitch *s)
+{
+	if (!s)
+		return;
+	strtab_free(s->ids);
+	strtab_free(s->keys);
+	buf_free(&s->scratch);
+	free(s->nd);
+	free(s->shared);
+	free(s->parent);
+	free(s->size);
+	free(s->degree);
+	free(s->key);
+	free(s->lim);
+	free(s->lk);
+	free(s->slot);
+	free(s->key_first);
+	free(s->alias_old);
+	free(s->alias_cur);
+	free(s->ref);
+	free(s->cand_off);
+	free(s->cand_n);
+	free(s->cand);
+	free(s->shared_nodes);
+	free(s);
+}
+
+static void
+grow_nodes(struct stitch *s)
+{
+	size_t cap = s->cap ? 2 * s->cap : 1024;
+	s->nd = xreallocarray(s->nd, cap, sizeof *s->nd);
+	s->cap = cap;
+}
+
+uint32_t
+stitch_node(struct stitch *s, size_t t, const char *v, size_t n, int64_t ts,
+    int *added_out)
+{
+	int added;
+	buf_clear(&s->scratch);
+	buf_addc(&s->scratch, (char)(t + 1));
+	buf_add(&s->scratch, v, n);
+	uint32_t id =
+	    strtab_intern(s->ids, s->scratch.data, s->scratch.len, &added);
+	if (added) {
+		if (id >= s->cap)
+			grow_nodes(s);
+		s->n = (size_t)id + 1;
+		s->nd[id].type = (uint8_t)t;
+		s->nd[id].junk = JUNK_NO;
+		s->nd[id].first = INT64_MAX;
+		s->nd[id].last = INT64_MIN;
+		s->nd[id].rows = 0;
+		s->nd[id].prior = NO_KEY;
+	}
+	if (added_out)
+		*added_out = added;
+	if (ts != INT64_MIN) {
+		if (ts < s->nd[id].first)
+			s->nd[id].first = ts;
+		if (ts > s->nd[id].last)
+			s->nd[id].last = ts;
+		s->nd[id].rows++;
+	}
+	return id;
+}
+
+void
+stitch_mark_junk(struct stitch *s, uint32_t node, enum stitch_junk why)
+{
+	s->nd[node].junk = (uint8_t)why;
+}
+
+static uint64_t
+mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xFF51AFD7ED558CCDULL;
+	x ^= x >> 33;
+	x *= 0xC4CEB9FE1A85EC53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+static size_t
+link_hash(uint32_t a, uint32_t b, size_t mask)
+{
+	return mix((uint64_t)a << 32 | b) & mask;
+}
+
+static void
+slots_grow(struct stitch *s)
+{
+	size_t n = s->nslots ? 2 * s->nslots : 4096;
+	free(s->slot);
+	s->slot = xcalloc(n, sizeof *s->slot);
+	s->nslots = n;
+	for (size_t i = 0; i < s->nlk; i++) {
+		size_t h = link_hash(s->lk[i].a, s->lk[i].b, n - 1);
+		while (s->slot[h])
+			h = (h + 1) & (n - 1);
+		s->slot[h] = (uint32_t)i + 1;
+	}
+}
+
+static void
+link_add(struct stitch *s, uint32_t a, uint32_t b, int64_t ts, uint32_t seq)
+{
+	if (a > b) {
+		uint32_t t = a;
+		a = b;
+		b = t;
+	}
+	if (4 * (s->nlk + 1) > 3 * s->nslots) /* at most 3/4 full */
+		slots_grow(s);
+	size_t mask = s->nslots - 1, h = link_hash(a, b, mask);
+	for (;;) {
+		uint32_t k = s->slot[h];
+		if (k == 0)
+			break;
+		struct link *l = &s->lk[k - 1];
+		if (l->a == a && l->b == b) {
+			if (ts < l->first || (ts == l->first && seq < l->seq)) {
+				l->first = ts;
+				l->seq = seq;
+			}
+			if (ts > l->last)
+				l->last = ts;
+			l->rows++;
+			return;
+		}
+		h = (h + 1) & mask;
+	}
+	if (s->nlk == UINT32_MAX - 1)
+		err_die("more than 4 billion links between identifiers");
+	if (s->nlk == s->lkcap) {
+		s->lkcap = s->lkcap ? s->lkcap + s->lkcap / 2 : 4096;
+		s->lk = xreallocarray(s->lk, s->lkcap, sizeof *s->lk);
+	}
+	struct link *l = &s->lk[s->nlk++];
+	l->a = a;
+	l->b = b;
+	l->first = l->last = ts;
+	l->seq = seq;
+	l->rows = 1;
+	s->slot[h] = (uint32_t)s->nlk;
+}
+
+void
+stitch_row(
+    struct stitch *s, const uint32_t *nodes, size_t n, int64_t ts, uint64_t seq)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (nodes[i] == STITCH_NONE || s->nd[nodes[i]].junk != JUNK_NO)
+			continue;
+		for (size_t j = i + 1; j < n; j++) {
+			if (nodes[j] == STITCH_NONE ||
+			    s->nd[nodes[j]].junk != JUNK_NO ||
+			    nodes[j] == nodes[i])
+				continue;
+			link_add(s, nodes[i], nodes[j], ts,
+			    seq > UINT32_MAX ? UINT32_MAX : (uint32_t)seq);
+		}
+	}
+}
+
+static uint32_t
+key_id(struct stitch *s, const char *key)
+{
+	int added;
+	uint32_t k = strtab_intern(s->keys, key, strlen(key), &added);
+	if (k >= s->key_cap) {
+		size_t cap = s->key_cap ? 2 * s->key_cap : 1024;
+		while (cap <= k)
+			cap *= 2;
+		s->key_first =
+		    xreallocarray(s->key_first, cap, sizeof(int64_t));
+		s->key_cap = cap;
+	}
+	if (added)
+		s->key_first[k] = INT64_MAX;
+	return k;
+}
+
+void
+stitch_prior(struct stitch *s, uint32_t node, const char *key, int64_t first,
+    int64_t last)
+{
+	uint32_t k = key_id(s, key);
+	s->nd[node].prior = k;
+	s->has_prior = 1;
+	if (first < s->nd[node].first)
+		s->nd[node].first = first;
+	if (last > s->nd[node].last)
+		s->nd[node].last = last;
+	if (first < s->key_first[k])
+		s->key_first[k] = first;
+}
+
+void
+stitch_prior_alias(struct stitch *s, const char *old, const char *cur)
+{
+	if (s->naliases == s->alias_cap) {
+		s->alias_cap = s->alias_cap ? 2 * s->alias_cap : 64;
+		s->alias_old =
+		    xreallocarray(s->alias_old, s->alias_cap, sizeof(uint32_t));
+		s->alias_cur =
+		    xreallocarray(s->alias_cur, s->alias_cap, sizeof(uint32_t));
+	}
+	s->alias_old[s->naliases] = key_id(s, old);
+	s->alias_cur[s->naliases] = key_id(s, cur);
+	s->naliases++;
+}
+
+/* ---- union-find ---- */
+
+static uint32_t
+find(struct stitch *s, uint32_t x)
+{
+	uint32_t r = x;
+	while (s->parent[r] != r)
+		r = s->parent[r];
+	while (s->parent[x] != r) { /* path compression */
+		uint32_t next = s->parent[x];
+		s->parent[x] = r;
+		x = next;
+	}
+	return r;
+}
+
+/* The limited type that merging ra and rb would exceed, or -1. */
+static long
+over_limit(const struct stitch *s, uint32_t ra, uint32_t rb)
+{
+	for (size_t i = 0; i < s->nlimited; i++) {
+		size_t t = s->limited[i];
+		uint32_t sum = s->lim[(size_t)ra * s->nlimited + i] +
+		    s->lim[(size_t)rb * s->nlimited + i];
+		if (sum > (uint64_t)s->c.limit[t])
+			return (long)t;
+	}
+	return -1;
+}
+
+static void
+unite(struct stitch *s, uint32_t ra, uint32_t rb)
+{
+	if (s->size[ra] < s->size[rb]) {
+		uint32_t t = ra;
+		ra = rb;
+		rb = t;
+	}
+	s->parent[rb] = ra;
+	s->size[ra] += s->size[rb];
+	for (size_t i = 0; i < s->nlimited; i++)
+		s->lim[(size_t)ra * s->nlimited + i] +=
+		    s->lim[(size_t)rb * s->nlimited + i];
+	s->merges++;
+}
+
+/*
+ * Sorts links into the order they happened: first seen, then the row's
+ * input order, then the types of their ends (lower first).  A stable LSD
+ * radix sort over a 128-bit key, 8 bits a pass, skipping the bytes all
+ * keys share: linear, where qsort of millions of links was a fifth of
+ * the run.
+ */
+struct lkey {
+	uint64_t hi; /* first - earliest */
+	uint64_t lo; /* seq << 16 | type of a << 8 | type of b */
+	uint32_t idx;
+};
+
+static void
+sort_links(struct stitch *s, struct link *v, size_t n)
+{
+	if (n < 2)
+		return;
+	int64_t min = INT64_MAX;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].first < min)
+			min = v[i].first;
+	struct lkey *k = xmalloc(n * sizeof *k), *t = xmalloc(n * sizeof *t);
+	uint64_t or_hi = 0, and_hi = ~0ULL, or_lo = 0, and_lo = ~0ULL;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t ta = s->nd[v[i].a].type, tb = s->nd[v[i].b].type;
+		if (ta > tb) {
+			uint8_t x = ta;
+			ta = tb;
+			tb = x;
+		}
+		k[i].hi = (uint64_t)(v[i].first - min);
+		k[i].lo = (uint64_t)v[i].seq << 16 | (uint64_t)ta << 8 | tb;
+		k[i].idx = (uint32_t)i;
+		or_hi |= k[i].hi;
+		and_hi &= k[i].hi;
+		or_lo |= k[i].lo;
+		and_lo &= k[i].lo;
+	}
+	for (int pass = 0; pass < 16; pass++) {
+		int hi = pass >= 8, shift = (pass % 8) * 8;
+		uint64_t diff = hi ? or_hi ^ and_hi : or_lo ^ and_lo;
+		if ((diff >> shift & 255) == 0)
+			continue;
+		size_t count[257] = { 0 };
+		for (size_t i = 0; i < n; i++)
+			count[((hi ? k[i].hi : k[i].lo) >> shift & 255) + 1]++;
+		for (int b = 0; b < 256; b++)
+			count[b + 1] += count[b];
+		for (size_t i = 0; i < n; i++)
+			t[count[(hi ? k[i].hi : k[i].lo) >> shift & 255]++] =
+			    k[i];
+		struct lkey *x = k;
+		k = t;
+		t = x;
+	}
+	/* apply the permutation through a copy */
+	struct link *copy = xmalloc(n * sizeof *copy);
+	memcpy(copy, v, n * sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		v[i] = copy[k[i].idx];
+	free(copy);
+	free(k);
+	free(t);
+}
+
+static void
+refuse(struct stitch *s, const struct link *l, long type)
+{
+	if (s->nref == s->refcap) {
+		s->refcap = s->refcap ? 2 * s->refcap : 64;
+		s->ref = xreallocarray(s->ref, s->refcap, sizeof *s->ref);
+	}
+	/* name the lower-priority side: the cookie, not the account */
+	uint32_t lo = l->a, hi = l->b;
+	if (s->nd[lo].type < s->nd[hi].type) {
+		lo = l->b;
+		hi = l->a;
+	}
+	struct stitch_refusal *r = &s->ref[s->nref++];
+	r->node = lo;
+	r->other = hi;
+	r->rows = l->rows;
+	r->type = (size_t)type;
+}
+
+/* Nodes better as a person's representative: priority, age, value. */
+static int
+better(struct stitch *s, uint32_t x, uint32_t y)
+{
+	if (s->nd[x].type != s->nd[y].type)
+		return s->nd[x].type < s->nd[y].type;
+	if (s->nd[x].first != s->nd[y].first)
+		return s->nd[x].first < s->nd[y].first;
+	size_t nx, ny;
+	const char *vx = strtab_str(s->ids, x, &nx);
+	const char *vy = strtab_str(s->ids, y, &ny);
+	int c = memcmp(vx, vy, nx < ny ? nx : ny);
+	return c < 0 || (c == 0 && nx < ny);
+}
+
+static int
+cand_cmp(const void *x, const void *y)
+{
+	const struct cand *a = x, *b = y;
+	return (a->root > b->root) - (a->root < b->root);
+}
+
+/* Finds the shared anonymous nodes and their candidate persons. */
+static void
+find_shared(struct stitch *s)
+{
+	const int *anon = s->c.anonymous;
+	s->cand_off = xmalloc(s->n * sizeof *s->cand_off);
+	s->cand_n = xcalloc(s->n, sizeof *s->cand_n);
+	for (size_t i = 0; i < s->n; i++)
+		s->cand_off[i] = STITCH_NONE;
+	/* candidates: anonymous nodes with a refused link to an identifier */
+	uint8_t *want = xcalloc(s->n, 1);
+	for (size_t i = 0; i < s->nref; i++) {
+		const struct stitch_refusal *r = &s->ref[i];
+		if (anon[s->nd[r->node].type] && !anon[s->nd[r->other].type])
+			want[r->node] = 1;
+	}
+	/* gather (node, root of the identifier, interval) */
+	struct {
+		uint32_t node;
+		struct cand c;
+	} *g = NULL;
+	size_t ng = 0, gcap = 0;
+	for (size_t i = 0; i < s->nlk; i++) {
+		const struct link *l = &s->lk[i];
+		if (s->nd[l->a].junk || s->nd[l->b].junk)
+			continue;
+		for (int side = 0; side < 2; side++) {
+			uint32_t x = side ? l->b : l->a, y = side ? l->a : l->b;
+			if (!want[x] || anon[s->nd[y].type])
+				continue;
+			if (ng == gcap) {
+				gcap = gcap ? 2 * gcap : 256;
+				g = xreallocarray(g, gcap, sizeof *g);
+			}
+			g[ng].node = x;
+			g[ng].c.root = find(s, y);
+			g[ng].c.first = l->first;
+			g[ng].c.last = l->last;
+			ng++;
+		}
+	}
+	free(want);
+	/* per node: candidates by root, intervals merged */
+	for (size_t i = 0; i < ng; i++)
+		s->cand_n[g[i].node]++;
+	size_t off = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->cand_n[i]) {
+			s->cand_off[i] = (uint32_t)off;
+			off += s->cand_n[i];
+			s->cand_n[i] = 0;
+		}
+	s->cand = xmalloc((off ? off : 1) * sizeof *s->cand);
+	for (size_t i = 0; i < ng; i++) {
+		uint32_t x = g[i].node;
+		s->cand[s->cand_off[x] + s->cand_n[x]++] = g[i].c;
+	}
+	free(g);
+	size_t w = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->cand_off[i] == STITCH_NONE)
+			continue;
+		struct cand *c = s->cand + s->cand_off[i];
+		size_t n = s->cand_n[i], k = 0;
+		qsort(c, n, sizeof *c, cand_cmp);
+		for (size_t j = 0; j < n; j++) {
+			if (k > 0 && c[k - 1].root == c[j].root) {
+				if (c[j].first < c[k - 1].first)
+					c[k - 1].first = c[j].first;
+				if (c[j].last > c[k - 1].last)
+					c[k - 1].last = c[j].last;
+				continue;
+			}
+			c[k++] = c[j];
+		}
+		/* compact into place (offsets only grow smaller or equal) */
+		memmove(s->cand + w, c, k * sizeof *c);
+		s->cand_off[i] = (uint32_t)w;
+		s->cand_n[i] = (uint32_t)k;
+		w += k;
+		if (k >= 2) {
+			s->shared[i] = 1;
+			s->shared_nodes = xreallocarray(s->shared_nodes,
+			    s->nshared + 1, sizeof *s->shared_nodes);
+			s->shared_nodes[s->nshared++] = (uint32_t)i;
+		}
+	}
+	s->ncand = w;
+}
+
+static int
+u64_cmp(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return (a > b) - (a < b);
+}
+
+/* Keys: previous keys where there are some, else a hash of the rep. */
+static void
+assign_keys(struct stitch *s)
+{
+	uint32_t *rep = xmalloc(s->n * sizeof *rep);
+	for (size_t i = 0; i < s->n; i++)
+		rep[i] = STITCH_NONE;
+	for (uint32_t i = 0; i < s->n; i++) {
+		if (s->nd[i].junk)
+			continue;
+		uint32_t r = find(s, i);
+		if (rep[r] == STITCH_NONE || better(s, i, rep[r]))
+			rep[r] = i;
+	}
+	/* (root, previous key) pairs, each once */
+	uint64_t *pk = NULL;
+	size_t npk = 0;
+	if (s->has_prior) {
+		pk = xmalloc(s->n * sizeof *pk);
+		for (uint32_t i = 0; i < s->n; i++)
+			if (!s->nd[i].junk && s->nd[i].prior != NO_KEY)
+				pk[npk++] =
+				    (uint64_t)find(s, i) << 32 | s->nd[i].prior;
+		qsort(pk, npk, sizeof *pk, u64_cmp);
+	}
+	s->key = xmalloc(s->n * sizeof *s->key);
+	for (size_t i = 0; i < s->n; i++)
+		s->key[i] = NO_KEY;
+	for (size_t i = 0; i < npk;) {
+		uint32_t r = (uint32_t)(pk[i] >> 32);
+		size_t j = i;
+		uint32_t oldest = (uint32_t)pk[i];
+		for (; j < npk && (uint32_t)(pk[j] >> 32) == r; j++) {
+			uint32_t k = (uint32_t)pk[j];
+			if (j > i && k == (uint32_t)pk[j - 1])
+				continue;
+			if (s->key_first[k] < s->key_first[oldest])
+				oldest = k;
+		}
+		s->key[r] = oldest;
+		for (size_t m = i; m < j; m++) {
+			uint32_t k = (uint32_t)pk[m];
+			if (k != oldest && (m == i || k != (uint32_t)pk[m - 1]))
+				stitch_prior_alias(s,
+				    strtab_str(s->keys, k, NULL),
+				    strtab_str(s->keys, oldest, NULL));
+		}
+		i = j;
+	}
+	free(pk);
+	/* new persons: "p" and 16 hex digits of their representative */
+	struct buf b = { 0 };
+	for (uint32_t i = 0; i < s->n; i++) {
+		if (rep[i] == STITCH_NONE || s->key[i] != NO_KEY)
+			continue;
+		size_t n;
+		const char *v = strtab_str(s->ids, rep[i], &n);
+		buf_clear(&b);
+		buf_adds(&b, s->c.types[s->nd[rep[i]].type]);
+		buf_add(&b, "=", 1);
+		buf_add(&b, v + 1, n - 1);
+		uint64_t h = strtab_hash(b.data, b.len);
+		for (;;) {
+			char key[18];
+			key[0] = 'p';
+			for (int d = 0; d < 16; d++)
+				key[1 + d] =
+				    "0123456789abcdef"[h >> (60 - 4 * d) & 15];
+			key[17] = '\0';
+			if (strtab_find(s->keys, key, 17) == UINT32_MAX) {
+				s->key[i] = key_id(s, key);
+				break;
+			}
+			h = mix(h + 1); /* taken (practically never) */
+		}
+	}
+	buf_free(&b);
+	free(rep);
+	/* every alias points at the key that is current now (chains of
+	 * nightly runs: a -> b, then b -> c, make a -> c) */
+	size_t nk = strtab_count(s->keys);
+	uint32_t *to = xmalloc((nk ? nk : 1) * sizeof *to);
+	for (size_t k = 0; k < nk; k++)
+		to[k] = NO_KEY;
+	for (size_t i = 0; i < s->naliases; i++)
+		to[s->alias_old[i]] = s->alias_cur[i];
+	for (size_t i = 0; i < s->naliases; i++) {
+		uint32_t cur = s->alias_cur[i];
+		for (size_t guard = 0; guard < s->naliases &&
+		     to[cur] != NO_KEY && to[cur] != s->alias_old[i];
+		     guard++)
+			cur = to[cur];
+		s->alias_cur[i] = cur;
+	}
+	free(to);
+}
+
+void
+stitch_resolve(struct stitch *s)
+{
+	size_t n = s->n;
+	s->parent = xmalloc((n ? n : 1) * sizeof *s->parent);
+	s->size = xmalloc((n ? n : 1) * sizeof *s->size);
+	s->degree = xcalloc(n ? n : 1, sizeof *s->degree);
+	s->shared = xcalloc(n ? n : 1, 1);
+	s->lim = xcalloc(
+	    (n ? n : 1) * (s->nlimited ? s->nlimited : 1), sizeof *s->lim);
+	for (uint32_t i = 0; i < n; i++) {
+		s->parent[i] = i;
+		s->size[i] = 1;
+		for (size_t k = 0; k < s->nlimited; k++)
+			s->lim[(size_t)i * s->nlimited + k] =
+			    s->nd[i].type == s->limited[k];
+	}
+	/* 1. hubs */
+	for (size_t i = 0; i < s->nlk; i++) {
+		s->degree[s->lk[i].a]++;
+		s->degree[s->lk[i].b]++;
+	}
+	if (s->c.max_degree > 0)
+		for (size_t i = 0; i < n; i++)
+			if (!s->nd[i].junk && s->degree[i] > s->c.max_degree)
+				s->nd[i].junk = JUNK_MAX_DEGREE;
+	/* 2a. the previous map's persons, as they were */
+	if (s->has_prior) {
+		uint32_t *head = xmalloc(s->key_cap * sizeof *head);
+		for (size_t k = 0; k < s->key_cap; k++)
+			head[k] = STITCH_NONE;
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t k = s->nd[i].prior;
+			if (k == NO_KEY || s->nd[i].junk)
+				continue;
+			if (head[k] == STITCH_NONE) {
+				head[k] = i;
+				continue;
+			}
+			uint32_t ra = find(s, head[k]), rb = find(s, i);
+			if (ra != rb)
+				unite(s, ra, rb);
+		}
+		free(head);
+		s->merges = 0; /* only this run's merges are counted */
+	}
+	/* 2b. this run's links in the order they happened; the lookup
+	 * table is not needed any more, and the array is sorted in place */
+	free(s->slot);
+	s->slot = NULL;
+	s->nslots = 0;
+	sort_links(s, s->lk, s->nlk);
+	for (size_t i = 0; i < s->nlk; i++) {
+		const struct link *l = &s->lk[i];
+		if (s->nd[l->a].junk || s->nd[l->b].junk)
+			continue;
+		uint32_t ra = find(s, l->a), rb = find(s, l->b);
+		if (ra == rb)
+			continue;
+		long t = over_limit(s, ra, rb);
+		if (t >= 0)
+			refuse(s, l, t);
+		else
+			unite(s, ra, rb);
+	}
+	/* 3, 4 */
+	find_shared(s);
+	assign_keys(s);
+	s->resolved = 1;
+}
+
+const char *
+stitch_person(struct stitch *s, const uint32_t *nodes, size_t n, int64_t ts)
+{
+	uint32_t shared = STITCH_NONE;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t x = nodes[i];
+		if (x == STITCH_NONE || s->nd[x].junk)
+			continue;
+		if (s->shared[x]) {
+			if (shared == STITCH_NONE)
+				shared = x;
+			continue;
+		}
+		return strtab_str(s->keys, s->key[find(s, x)], NULL);
+	}
+	if (shared == STITCH_NONE)
+		return NULL;
+	const struct cand *c = s->cand + s->cand_off[shared];
+	size_t nc = s->cand_n[shared], best = 0;
+	int64_t bestd = INT64_MAX;
+	for (size_t i = 0; i < nc; i++) {
+		int64_t d;
+		if (s->c.shared_first)
+			d = c[i].first;
+		else
+			d = ts < c[i].first  ? c[i].first - ts
+			    : ts > c[i].last ? ts - c[i].last
+					     : 0;
+		const char *ki = strtab_str(s->keys, s->key[c[i].root], NULL);
+		const char *kb =
+		    strtab_str(s->keys, s->key[c[best].root], NULL);
+		if (d < bestd ||
+		    (d == bestd &&
+			(c[i].first < c[best].first ||
+			    (c[i].first == c[best].first &&
+				strcmp(ki, kb) < 0)))) {
+			best = i;
+			bestd = d;
+		}
+	}
+	return strtab_str(s->keys, s->key[c[best].root], NULL);
+}
+
+/* ---- reports ---- */
+
+void
+stitch_stats(const struct stitch *s, struct stitch_stats *st)
+{
+	memset(st, 0, sizeof *st);
+	st->nodes = s->n;
+	st->links = s->nlk;
+	st->merges = s->merges;
+	st->refused = s->nref;
+	st->shared = s->nshared;
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->nd[i].junk) {
+			st->junk++;
+			st->junk_by[s->nd[i].junk]++;
+		} else if (s->parent[i] == i) {
+			st->persons++;
+			if (s->size[i] > st->largest)
+				st->largest = s->size[i];
+		}
+	}
+	for (size_t i = 0; i < s->nref; i++)
+		if (s->ref[i].type < 16)
+			st->refused_by_type[s->ref[i].type]++;
+}
+
+size_t
+stitch_nnodes(const struct stitch *s)
+{
+	return s->n;
+}
+
+void
+stitch_node_info(
+    const struct stitch *s, uint32_t node, struct stitch_node_info *out)
+{
+	size_t n;
+	const char *v = strtab_str(s->ids, node, &n);
+	out->type = s->nd[node].type;
+	out->value = v + 1;
+	out->len = n - 1;
+	out->junk = (enum stitch_junk)s->nd[node].junk;
+	out->person = NULL;
+	if (!s->nd[node].junk && s->resolved)
+		out->person = strtab_str(
+		    s->keys, s->key[find((struct stitch *)s, node)], NULL);
+	out->first = s->nd[node].first;
+	out->last = s->nd[node].last;
+	out->rows = s->nd[node].rows;
+	out->degree = s->degree ? s->degree[node] : 0;
+}
+
+size_t
+stitch_nrefused(const struct stitch *s)
+{
+	return s->nref;
+}
+
+const struct stitch_refusal *
+stitch_refused(const struct stitch *s, size_t i)
+{
+	return &s->ref[i];
+}
+
+size_t
+stitch_nshared(const struct stitch *s)
+{
+	return s->nshared;
+}
+
+void
+stitch_shared(
+    const struct stitch *s, size_t i, uint32_t *node, uint32_t *persons)
+{
+	*node = s->shared_nodes[i];
+	*persons = s->cand_n[*node];
+}
+
+size_t
+stitch_naliases(const struct stitch *s)
+{
+	return s->naliases;
+}
+
+void
+stitch_alias(
+    const struct stitch *s, size_t i, const char **old, const char **cur)
+{
+	*old = strtab_str(s->keys, s->alias_old[i], NULL);
+	*cur = strtab_str(s->keys, s->alias_cur[i], NULL);
+}
+
+void
+stitch_persons(const struct stitch *s, stitch_person_fn fn, void *ctx)
+{
+	size_t nt = s->c.ntypes;
+	uint32_t *slot = xmalloc((s->n ? s->n : 1) * sizeof *slot);
+	size_t nroots = 0;
+	for (size_t i = 0; i < s->n; i++)
+		slot[i] = !s->nd[i].junk && s->parent[i] == i
+		    ? (uint32_t)nroots++
+		    : STITCH_NONE;
+	uint32_t *count = xcalloc((nroots ? nroots : 1) * nt, sizeof *count);
+	for (uint32_t i = 0; i < s->n; i++)
+		if (!s->nd[i].junk)
+			count[(size_t)slot[find((struct stitch *)s, i)] * nt +
+			    s->nd[i].type]++;
+	for (uint32_t i = 0; i < s->n; i++) {
+		if (slot[i] == STITCH_NONE)
+			continue;
+		fn(ctx, strtab_str(s->keys, s->key[i], NULL),
+		    count + (size_t)slot[i] * nt, s->size[i]);
+	}
+	free(count);
+	free(slot);
+}

@@ -1,0 +1,226 @@
+/*
+ * Unit tests of lib/stitch.c (the identity graph: merges in time order,
+ * limits, hubs, shared identifiers, keys and aliases) and lib/spool.c.
+ */
+#include "unit.h"
+#include "spool.h"
+#include "stitch.h"
+
+enum { T_USER, T_EMAIL, T_COOKIE, NT };
+static const char *const types[NT] = { "id_user", "id_email", "id_cookie" };
+static const int anon[NT] = { 0, 0, 1 };
+
+static struct stitch *
+graph(long user_limit, long max_degree, int first)
+{
+	static long limit[NT];
+	limit[T_USER] = user_limit;
+	limit[T_EMAIL] = 0;
+	limit[T_COOKIE] = 0;
+	struct stitch_conf c = { NT, types, anon, limit, max_degree, first };
+	return stitch_new(&c);
+}
+
+/* One row: user, email, cookie (NULL for none) at time t. */
+static void
+row(struct stitch *s, const char *u, const char *e, const char *c, int64_t t,
+    uint64_t seq, uint32_t out[NT])
+{
+	const char *v[NT] = { u, e, c };
+	for (int i = 0; i < NT; i++)
+		out[i] = v[i]
+		    ? stitch_node(s, (size_t)i, v[i], strlen(v[i]), t, NULL)
+		    : STITCH_NONE;
+	stitch_row(s, out, NT, t, seq);
+}
+
+static const char *
+person(struct stitch *s, const char *u, const char *e, const char *c, int64_t t)
+{
+	uint32_t n[NT];
+	const char *v[NT] = { u, e, c };
+	for (int i = 0; i < NT; i++)
+		n[i] = v[i] ? stitch_node(s, (size_t)i, v[i], strlen(v[i]),
+				  INT64_MIN, NULL)
+			    : STITCH_NONE;
+	return stitch_person(s, n, NT, t);
+}
+
+static void
+test_merge_and_keys(void **state)
+{
+	(void)state;
+	uint32_t n[NT];
+	char k1[32], k2[32];
+	/* the same rows in two orders give the same keys */
+	for (int order = 0; order < 2; order++) {
+		struct stitch *s = graph(1, 50, 0);
+		if (order == 0) {
+			row(s, NULL, NULL, "c1", 100, 0, n);
+			row(s, "u1", NULL, "c1", 200, 1, n);
+			row(s, "u1", "a@x", NULL, 300, 2, n);
+		} else {
+			row(s, "u1", "a@x", NULL, 300, 0, n);
+			row(s, "u1", NULL, "c1", 200, 1, n);
+			row(s, NULL, NULL, "c1", 100, 2, n);
+		}
+		stitch_resolve(s);
+		const char *p = person(s, NULL, NULL, "c1", 100);
+		assert_non_null(p);
+		assert_string_equal(p, person(s, NULL, "a@x", NULL, 0));
+		assert_int_equal(strlen(p), 17);
+		assert_true(p[0] == 'p');
+		strcpy(order ? k2 : k1, p);
+		struct stitch_stats st;
+		stitch_stats(s, &st);
+		assert_int_equal(st.persons, 1);
+		assert_int_equal(st.merges, 2);
+		stitch_free(s);
+	}
+	assert_string_equal(k1, k2);
+}
+
+static void
+test_limit_and_shared(void **state)
+{
+	(void)state;
+	uint32_t n[NT];
+	struct stitch *s = graph(1, 50, 0);
+	row(s, "u1", NULL, "c1", 1000, 0, n);
+	row(s, "u2", NULL, "c1", 5000, 1, n);
+	row(s, "u2", NULL, "c1", 6000, 2, n);
+	row(s, NULL, NULL, "c1", 2000, 3, n);
+	stitch_resolve(s);
+	const char *p1 = person(s, "u1", NULL, NULL, 0);
+	const char *p2 = person(s, "u2", NULL, NULL, 0);
+	assert_string_not_equal(p1, p2);
+	assert_int_equal(stitch_nrefused(s), 1);
+	const struct stitch_refusal *r = stitch_refused(s, 0);
+	assert_int_equal(r->type, T_USER);
+	assert_int_equal(r->rows, 2);
+	struct stitch_node_info in;
+	stitch_node_info(s, r->node, &in);
+	assert_int_equal(in.type, T_COOKIE); /* the lower-priority side */
+	assert_int_equal(stitch_nshared(s), 1);
+	/* anonymous events: the interval containing them, else the nearest */
+	assert_string_equal(person(s, NULL, NULL, "c1", 1000), p1);
+	assert_string_equal(person(s, NULL, NULL, "c1", 2900), p1);
+	assert_string_equal(person(s, NULL, NULL, "c1", 3100), p2);
+	assert_string_equal(person(s, NULL, NULL, "c1", 5500), p2);
+	assert_string_equal(person(s, NULL, NULL, "c1", 99999), p2);
+	/* an event with the account belongs to the account */
+	assert_string_equal(person(s, "u2", NULL, "c1", 1000), p2);
+	stitch_free(s);
+
+	s = graph(1, 50, 1); /* --shared first */
+	row(s, "u1", NULL, "c1", 1000, 0, n);
+	row(s, "u2", NULL, "c1", 5000, 1, n);
+	stitch_resolve(s);
+	p1 = person(s, "u1", NULL, NULL, 0);
+	assert_string_equal(person(s, NULL, NULL, "c1", 99999), p1);
+	stitch_free(s);
+
+	s = graph(0, 50, 0); /* no limit: one person */
+	row(s, "u1", NULL, "c1", 1000, 0, n);
+	row(s, "u2", NULL, "c1", 5000, 1, n);
+	stitch_resolve(s);
+	assert_string_equal(
+	    person(s, "u1", NULL, NULL, 0), person(s, "u2", NULL, NULL, 0));
+	assert_int_equal(stitch_nshared(s), 0);
+	stitch_free(s);
+}
+
+static void
+test_hub_and_junk(void **state)
+{
+	(void)state;
+	uint32_t n[NT];
+	struct stitch *s = graph(1, 3, 0);
+	char e[16];
+	for (int i = 0; i < 4; i++) {
+		snprintf(e, sizeof e, "p%d@x", i);
+		row(s, NULL, e, "kiosk", 1000 + i, (uint64_t)i, n);
+	}
+	/* a junk value marked by the caller links nobody */
+	int added;
+	uint32_t j = stitch_node(s, T_EMAIL, "test@test.com", 13, 10, &added);
+	assert_int_equal(added, 1);
+	stitch_mark_junk(s, j, JUNK_LIST);
+	uint32_t r[NT] = { STITCH_NONE, j,
+		stitch_node(s, T_COOKIE, "c9", 2, 10, NULL) };
+	stitch_row(s, r, NT, 10, 9);
+	stitch_resolve(s);
+	assert_string_not_equal(
+	    person(s, NULL, "p0@x", NULL, 0), person(s, NULL, "p1@x", NULL, 0));
+	assert_null(person(s, NULL, NULL, "kiosk", 0));
+	assert_null(person(s, NULL, "test@test.com", NULL, 0));
+	struct stitch_stats st;
+	stitch_stats(s, &st);
+	assert_int_equal(st.junk_by[JUNK_MAX_DEGREE], 1);
+	assert_int_equal(st.junk_by[JUNK_LIST], 1);
+	stitch_free(s);
+}
+
+static void
+test_prior_keys(void **state)
+{
+	(void)state;
+	uint32_t n[NT];
+	struct stitch *s = graph(1, 50, 0);
+	/* yesterday: two persons; today a row joins them */
+	uint32_t a = stitch_node(s, T_EMAIL, "a@x", 3, INT64_MIN, NULL);
+	uint32_t b = stitch_node(s, T_EMAIL, "b@x", 3, INT64_MIN, NULL);
+	stitch_prior(s, a, "pold", 100, 200);
+	stitch_prior(s, b, "pnew", 500, 600);
+	stitch_prior_alias(s, "pancient", "pnew");
+	row(s, NULL, "a@x", "c1", 1000, 0, n);
+	row(s, NULL, "b@x", "c1", 1100, 1, n);
+	stitch_resolve(s);
+	assert_string_equal(person(s, NULL, "b@x", NULL, 0), "pold");
+	assert_int_equal(stitch_naliases(s), 2);
+	const char *old, *cur;
+	int found = 0;
+	for (size_t i = 0; i < stitch_naliases(s); i++) {
+		stitch_alias(s, i, &old, &cur);
+		assert_string_equal(
+		    cur, "pold"); /* chains end at the survivor */
+		found +=
+		    strcmp(old, "pnew") == 0 || strcmp(old, "pancient") == 0;
+	}
+	assert_int_equal(found, 2);
+	stitch_free(s);
+}
+
+static void
+test_spool(void **state)
+{
+	(void)state;
+	for (int mode = 0; mode < 3; mode++) {
+		/* in memory; spilled plain; spilled compressed */
+		struct spool *sp =
+		    spool_open(NULL, mode ? 100 : 1 << 20, mode == 2);
+		for (uint32_t i = 0; i < 5000; i++)
+			spool_write(sp, &i, sizeof i);
+		assert_int_equal(spool_on_disk(sp), mode != 0);
+		assert_int_equal(spool_size(sp), 20000);
+		spool_rewind(sp);
+		uint32_t v, expect = 0;
+		while (spool_read(sp, &v, sizeof v))
+			assert_int_equal(v, expect++);
+		assert_int_equal(expect, 5000);
+		spool_close(sp);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_merge_and_keys),
+		cmocka_unit_test(test_limit_and_shared),
+		cmocka_unit_test(test_hub_and_junk),
+		cmocka_unit_test(test_prior_keys),
+		cmocka_unit_test(test_spool),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
