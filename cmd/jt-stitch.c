@@ -10,6 +10,7 @@
  * its person.  Memory holds identifiers and links, not events.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,6 +312,32 @@ struct rowhead {
 	int64_t ts;
 };
 
+/*
+ * Rows are handled a batch at a time: the identifiers of a few hundred rows
+ * are looked up together, so the cache misses of the big hash tables
+ * overlap (stitch_nodes, stitch_rows) instead of stalling one by one.
+ */
+#define BATCH 512
+
+struct batch {
+	size_t nrows, nvals;
+	int64_t ts[BATCH];
+	uint64_t seq[BATCH];
+	uint8_t event[BATCH];
+	uint32_t tslen[BATCH];
+	size_t toff[BATCH + 1]; /* row texts in text */
+	struct buf text;
+	/* values: type, row, bytes in vals */
+	uint8_t *vtype;
+	size_t *vrow, *voff, *vlen;
+	int64_t *vts;
+	const char **vptr;
+	uint32_t *vnode;
+	uint8_t *vadded;
+	struct buf vals;
+	uint32_t *nodes; /* BATCH * nt */
+};
+
 struct run {
 	struct conf cf;
 	struct idcols ic;
@@ -321,6 +348,8 @@ struct run {
 	uint64_t seq, events, link_rows, no_id;
 	uint32_t *nodes;
 	struct buf text;
+	struct batch batch;         /* pass 2 */
+	struct batch pipe_batch[2]; /* pass 1 */
 	int quiet;
 };
 
@@ -348,17 +377,98 @@ put_field(struct buf *b, const char *s, size_t n)
 	buf_addc(b, '"');
 }
 
-/*
- * Reads the rows of e: each row's identifiers become nodes and links;
- * event rows (spool non-NULL) are spooled for the second pass.
- */
 static void
-read_rows(struct run *run, struct evin *e, const long *col, int events,
-    long tscol, long personcol)
+batch_init(struct batch *b, size_t nt)
+{
+	memset(b, 0, sizeof *b);
+	size_t k = BATCH * nt;
+	b->vtype = xmalloc(k);
+	b->vrow = xmalloc(k * sizeof *b->vrow);
+	b->voff = xmalloc(k * sizeof *b->voff);
+	b->vlen = xmalloc(k * sizeof *b->vlen);
+	b->vts = xmalloc(k * sizeof *b->vts);
+	b->vptr = xmalloc(k * sizeof *b->vptr);
+	b->vnode = xmalloc(k * sizeof *b->vnode);
+	b->vadded = xmalloc(k);
+	b->nodes = xmalloc(k * sizeof *b->nodes);
+}
+
+static void
+batch_free(struct batch *b)
+{
+	free(b->vtype);
+	free(b->vrow);
+	free(b->voff);
+	free(b->vlen);
+	free(b->vts);
+	free(b->vptr);
+	free(b->vnode);
+	free(b->vadded);
+	free(b->nodes);
+	buf_free(&b->text);
+	buf_free(&b->vals);
+}
+
+/* Interns the batch's identifiers, links them, spools its events. */
+static void
+batch_flush(struct run *run, struct batch *b)
 {
 	size_t nt = run->ic.n;
+	for (size_t i = 0; i < b->nvals; i++)
+		b->vptr[i] = b->vals.data + b->voff[i];
+	stitch_nodes(run->g, b->nvals, b->vtype, b->vptr, b->vlen, b->vts,
+	    b->vnode, b->vadded);
+	for (size_t i = 0; i < b->nrows * nt; i++)
+		b->nodes[i] = STITCH_NONE;
+	for (size_t i = 0; i < b->nvals; i++) {
+		if (b->vadded[i]) {
+			enum stitch_junk j =
+			    junk_of(&run->jc, b->vptr[i], b->vlen[i]);
+			if (j != JUNK_NO)
+				stitch_mark_junk(run->g, b->vnode[i], j);
+		}
+		b->nodes[b->vrow[i] * nt + b->vtype[i]] = b->vnode[i];
+	}
+	stitch_rows(run->g, b->nrows, nt, b->nodes, b->ts, b->seq);
+	for (size_t r = 0; r < b->nrows; r++) {
+		if (!b->event[r])
+			continue;
+		size_t len = b->toff[r + 1] - b->toff[r];
+		struct rowhead h = { (uint32_t)len, b->tslen[r], b->ts[r] };
+		spool_write(run->sp, &h, sizeof h);
+		spool_write(run->sp, b->nodes + r * nt, nt * sizeof(uint32_t));
+		spool_write(run->sp, b->text.data + b->toff[r], len);
+	}
+	b->nrows = b->nvals = 0;
+	buf_clear(&b->text);
+	buf_clear(&b->vals);
+}
+
+/* One input stream of pass 1: events, or --links rows. */
+struct reader {
+	struct run *run;
+	struct evin *e;
+	const long *col;
+	int events;
+	long tscol, personcol;
+};
+
+/*
+ * Fills b with up to BATCH rows of the reader's input: their identifier
+ * values, times and (for events) texts.  Returns 0 at the end of the
+ * input.
+ */
+static int
+fill_batch(struct reader *rd, struct batch *b)
+{
+	struct run *run = rd->run;
+	struct evin *e = rd->e;
+	const long *col = rd->col;
+	int events = rd->events;
+	long tscol = rd->tscol, personcol = rd->personcol;
+	size_t nt = run->ic.n;
 	enum csvin_status st;
-	while ((st = evin_next(e)) != CSVIN_EOF) {
+	while (b->nrows < BATCH && (st = evin_next(e)) != CSVIN_EOF) {
 		if (st == CSVIN_FAIL)
 			err_die("%s: %s", e->file, e->reason);
 		if (st == CSVIN_REJECT) {
@@ -386,9 +496,11 @@ read_rows(struct run *run, struct evin *e, const long *col, int events,
 			buf_free(&raw);
 			continue;
 		}
-		int any = 0;
+		size_t r = b->nrows++;
+		b->ts[r] = ts;
+		b->seq[r] = run->seq++;
+		b->event[r] = (uint8_t)events;
 		for (size_t t = 0; t < nt; t++) {
-			run->nodes[t] = STITCH_NONE;
 			if (col[t] < 0)
 				continue;
 			const char *v = e->f[col[t]];
@@ -396,64 +508,130 @@ read_rows(struct run *run, struct evin *e, const long *col, int events,
 			trim(&v, &n);
 			if (n == 0)
 				continue;
-			int added;
-			uint32_t node =
-			    stitch_node(run->g, t, v, n, ts, &added);
-			if (added) {
-				enum stitch_junk j = junk_of(&run->jc, v, n);
-				if (j != JUNK_NO)
-					stitch_mark_junk(run->g, node, j);
-			}
-			run->nodes[t] = node;
-			any = 1;
+			size_t k = b->nvals++;
+			b->vtype[k] = (uint8_t)t;
+			b->vrow[k] = r;
+			b->voff[k] = b->vals.len;
+			b->vlen[k] = n;
+			b->vts[k] = ts;
+			buf_add(&b->vals, v, n);
 		}
-		if (any)
-			stitch_row(run->g, run->nodes, nt, ts, run->seq);
-		run->seq++;
 		io_progress(run->seq, evin_bytes(e));
 		if (!events) {
 			run->link_rows++;
-			continue;
-		}
-		run->events++;
-		/*
-		 * The row's text: ts, then every column but ts and person.  A
-		 * row already laid out so (one input, ts first, person second
-		 * or absent, one line, those two fields unquoted) is copied
-		 * raw rather than re-encoded.
-		 */
-		struct buf *b = &run->text;
-		uint32_t tslen;
-		size_t rawlen, pn = personcol == 1 ? e->len[1] : 0;
-		const char *raw;
-		buf_clear(b);
-		if (tscol == 0 && (personcol < 0 || personcol == 1) &&
-		    evin_same_layout(e) &&
-		    (raw = evin_raw(e, &rawlen)) != NULL && rawlen > tn &&
-		    raw[0] != '"' && raw[tn] == ',' &&
-		    (personcol < 0 ||
-			(rawlen > tn + 1 + pn && raw[tn + 1] != '"' &&
-			    raw[tn + 1 + pn] == ',')) &&
-		    memchr(raw, '\r', rawlen) == NULL) {
-			tslen = (uint32_t)tn;
-			buf_add(b, raw, tn);
-			size_t skip = personcol < 0 ? tn : tn + 1 + pn;
-			buf_add(b, raw + skip, rawlen - skip);
 		} else {
-			put_field(b, tv, tn);
-			tslen = (uint32_t)b->len;
-			for (size_t i = 0; i < e->ncols; i++) {
-				if ((long)i == tscol || (long)i == personcol)
-					continue;
-				buf_addc(b, ',');
-				put_field(b, e->f[i], e->len[i]);
+			run->events++;
+			/*
+			 * The row's text: ts, then every column but ts and
+			 * person.  A row already laid out so (one input, ts
+			 * first, person second or absent, one line, those two
+			 * fields unquoted) is copied raw, not re-encoded.
+			 */
+			struct buf *tx = &b->text;
+			size_t rawlen, pn = personcol == 1 ? e->len[1] : 0;
+			const char *raw;
+			b->toff[r] = tx->len;
+			if (tscol == 0 && (personcol < 0 || personcol == 1) &&
+			    evin_same_layout(e) &&
+			    (raw = evin_raw(e, &rawlen)) != NULL &&
+			    rawlen > tn && raw[0] != '"' && raw[tn] == ',' &&
+			    (personcol < 0 ||
+				(rawlen > tn + 1 + pn && raw[tn + 1] != '"' &&
+				    raw[tn + 1 + pn] == ',')) &&
+			    memchr(raw, '\r', rawlen) == NULL) {
+				b->tslen[r] = (uint32_t)tn;
+				buf_add(tx, raw, tn);
+				size_t skip = personcol < 0 ? tn : tn + 1 + pn;
+				buf_add(tx, raw + skip, rawlen - skip);
+			} else {
+				put_field(tx, tv, tn);
+				b->tslen[r] = (uint32_t)(tx->len - b->toff[r]);
+				for (size_t i = 0; i < e->ncols; i++) {
+					if ((long)i == tscol ||
+					    (long)i == personcol)
+						continue;
+					buf_addc(tx, ',');
+					put_field(tx, e->f[i], e->len[i]);
+				}
 			}
+			b->toff[r + 1] = tx->len;
 		}
-		struct rowhead h = { (uint32_t)b->len, tslen, ts };
-		spool_write(run->sp, &h, sizeof h);
-		spool_write(run->sp, run->nodes, nt * sizeof *run->nodes);
-		spool_write(run->sp, b->data, b->len);
 	}
+	return b->nrows == BATCH;
+}
+
+/*
+ * Pass 1 runs on two threads: a reader parses batches of rows while the
+ * main thread interns and links the batch before (batch_flush).  Two
+ * batches alternate, handed over in order, so the result is the same as
+ * one thread's.
+ */
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch *b[2];
+	int full[2], done;
+	struct reader *rd;
+};
+
+static void *
+reader_main(void *arg)
+{
+	struct pipe *p = arg;
+	for (int k = 0;; k ^= 1) {
+		pthread_mutex_lock(&p->mu);
+		while (p->full[k])
+			pthread_cond_wait(&p->cv, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+		int more = fill_batch(p->rd, p->b[k]);
+		pthread_mutex_lock(&p->mu);
+		p->full[k] = 1;
+		if (!more)
+			p->done = 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		if (!more)
+			return NULL;
+	}
+}
+
+static void
+read_rows(struct run *run, struct evin *e, const long *col, int events,
+    long tscol, long personcol)
+{
+	struct reader rd = { run, e, col, events, tscol, personcol };
+	struct pipe p;
+	memset(&p, 0, sizeof p);
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	p.b[0] = &run->pipe_batch[0];
+	p.b[1] = &run->pipe_batch[1];
+	p.rd = &rd;
+	pthread_t tid;
+	if (pthread_create(&tid, NULL, reader_main, &p) != 0) {
+		/* no thread: read and flush in turn */
+		while (fill_batch(&rd, p.b[0]))
+			batch_flush(run, p.b[0]);
+		batch_flush(run, p.b[0]);
+		return;
+	}
+	for (int k = 0;; k ^= 1) {
+		pthread_mutex_lock(&p.mu);
+		while (!p.full[k])
+			pthread_cond_wait(&p.cv, &p.mu);
+		int last = p.done && !p.full[k ^ 1];
+		pthread_mutex_unlock(&p.mu);
+		batch_flush(run, p.b[k]);
+		pthread_mutex_lock(&p.mu);
+		p.full[k] = 0;
+		pthread_cond_broadcast(&p.cv);
+		pthread_mutex_unlock(&p.mu);
+		if (last)
+			break;
+	}
+	pthread_join(tid, NULL);
+	pthread_mutex_destroy(&p.mu);
+	pthread_cond_destroy(&p.cv);
 }
 
 /* ---- the previous map ---- */
@@ -844,6 +1022,60 @@ summary(struct run *run, uint64_t events_out)
 	buf_free(&b);
 }
 
+/* ---- pass 2 ---- */
+
+/*
+ * Reads the spool back a batch at a time and writes each event with its
+ * person; the batch's answers are prefetched before they are asked for.
+ * Returns the events written.
+ */
+static uint64_t
+write_events(struct run *run, struct io_out *out)
+{
+	size_t nt = run->ic.n;
+	struct batch *b = &run->batch;
+	struct rowhead h[BATCH];
+	uint64_t written = 0;
+	for (;;) {
+		size_t n = 0;
+		buf_clear(&b->text);
+		while (n < BATCH && spool_read(run->sp, &h[n], sizeof h[n])) {
+			if (!spool_read(run->sp, b->nodes + n * nt,
+				nt * sizeof(uint32_t)))
+				err_die("internal error: truncated spool");
+			b->toff[n] = b->text.len;
+			buf_reserve(&b->text, h[n].len);
+			if (h[n].len &&
+			    !spool_read(
+				run->sp, b->text.data + b->text.len, h[n].len))
+				err_die("internal error: truncated spool");
+			b->text.len += h[n].len;
+			for (size_t t = 0; t < nt; t++)
+				stitch_prefetch_person(
+				    run->g, b->nodes[n * nt + t]);
+			n++;
+		}
+		if (n == 0)
+			break;
+		for (size_t r = 0; r < n; r++) {
+			const char *text = b->text.data + b->toff[r];
+			size_t plen = 0;
+			const char *person = stitch_person(
+			    run->g, b->nodes + r * nt, nt, h[r].ts, &plen);
+			if (!person)
+				run->no_id++;
+			io_write(out, text, h[r].tslen);
+			io_putc(out, ',');
+			if (person)
+				io_write(out, person, plen);
+			io_write(out, text + h[r].tslen, h[r].len - h[r].tslen);
+			io_putc(out, '\n');
+			written++;
+		}
+	}
+	return written;
+}
+
 /* ---- main ---- */
 
 static void
@@ -868,6 +1100,9 @@ free_run(struct run *run)
 	buf_free(&run->jc.low);
 	buf_free(&run->text);
 	free(run->nodes);
+	batch_free(&run->batch);
+	batch_free(&run->pipe_batch[0]);
+	batch_free(&run->pipe_batch[1]);
 }
 
 static void
@@ -1008,6 +1243,9 @@ main(int argc, char **argv)
 	if (cf->block_file)
 		load_block_file(&run.jc, cf->block_file);
 	run.nodes = xmalloc(run.ic.n * sizeof *run.nodes);
+	batch_init(&run.batch, run.ic.n);
+	batch_init(&run.pipe_batch[0], run.ic.n);
+	batch_init(&run.pipe_batch[1], run.ic.n);
 	reject_init(&run.rl, cc.rejects, cc.max_rejects);
 	run.sp = spool_open(cf->tmpdir, cf->memory, 0);
 
@@ -1037,27 +1275,7 @@ main(int argc, char **argv)
 		io_putc(out, '\n');
 	}
 	spool_rewind(run.sp);
-	struct rowhead h;
-	uint64_t written = 0;
-	size_t nt = run.ic.n;
-	while (spool_read(run.sp, &h, sizeof h)) {
-		if (!spool_read(run.sp, run.nodes, nt * sizeof *run.nodes))
-			err_die("internal error: truncated spool");
-		buf_clear(&run.text);
-		buf_reserve(&run.text, h.len);
-		if (h.len && !spool_read(run.sp, run.text.data, h.len))
-			err_die("internal error: truncated spool");
-		const char *person = stitch_person(run.g, run.nodes, nt, h.ts);
-		if (!person)
-			run.no_id++;
-		io_write(out, run.text.data, h.tslen);
-		io_putc(out, ',');
-		if (person)
-			io_puts(out, person);
-		io_write(out, run.text.data + h.tslen, h.len - h.tslen);
-		io_putc(out, '\n');
-		written++;
-	}
+	uint64_t written = write_events(&run, out);
 	io_out_close(out);
 	if (cf->map_out)
 		write_map(&run, cf->map_out);

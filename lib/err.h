@@ -64,6 +64,13 @@ void *xrealloc(void *p, size_t n);
 /* xreallocarray: p resized to n * size bytes, dying on overflow. */
 void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
+/*
+ * Asks for transparent huge pages on the big array p[0..n) (a hint, for
+ * hash tables in the hundreds of megabytes whose random accesses would
+ * otherwise miss the TLB; nothing happens below 4 MB or where the system
+ * says no).
+ */
+void mem_hugepages(void *p, size_t n);
 char *xstrndup(const char *s, size_t n);
 
 #endif

@@ -11,6 +11,7 @@
 
 #define MAX_TYPES 255
 #define NO_KEY UINT32_MAX
+#define SHARED_KEY (UINT32_MAX - 1)
 
 /*
  * A link between two nodes a < b, kept once.  Within one row, links are
@@ -35,6 +36,12 @@ struct stitch {
 	size_t limited[MAX_TYPES]; /* types with a limit */
 	struct strtab *ids;        /* type byte + value -> node */
 	struct buf scratch;
+	/* batches: key offsets, hashes, pairs */
+	size_t *boff;
+	uint64_t *bhash;
+	size_t bcap;
+	struct link *bpair;
+	size_t bpcap;
 
 	/* per node: what pass 1 touches, together (one cache miss) */
 	size_t n, cap;
@@ -46,7 +53,9 @@ struct stitch {
 	} * nd;
 	uint8_t *shared;
 	uint32_t *parent, *size, *degree, *key;
-	uint32_t *lim; /* n * nlimited distinct-value counts (roots) */
+	uint32_t *pkey; /* per node after resolve: its person's key, or
+			   NO_KEY (junk) or SHARED_KEY */
+	uint32_t *lim;  /* n * nlimited distinct-value counts (roots) */
 
 	/* links: a dense array, found through an open-addressing table of
 	 * indexes (4 bytes a slot rather than a whole link) */
@@ -100,12 +109,16 @@ stitch_free(struct stitch *s)
 	strtab_free(s->ids);
 	strtab_free(s->keys);
 	buf_free(&s->scratch);
+	free(s->boff);
+	free(s->bhash);
+	free(s->bpair);
 	free(s->nd);
 	free(s->shared);
 	free(s->parent);
 	free(s->size);
 	free(s->degree);
 	free(s->key);
+	free(s->pkey);
 	free(s->lim);
 	free(s->lk);
 	free(s->slot);
@@ -125,6 +138,7 @@ grow_nodes(struct stitch *s)
 {
 	size_t cap = s->cap ? 2 * s->cap : 1024;
 	s->nd = xreallocarray(s->nd, cap, sizeof *s->nd);
+	mem_hugepages(s->nd, cap * sizeof *s->nd);
 	s->cap = cap;
 }
 
@@ -162,6 +176,73 @@ stitch_node(struct stitch *s, size_t t, const char *v, size_t n, int64_t ts,
 }
 
 void
+stitch_nodes(struct stitch *s, size_t k, const uint8_t *type,
+    const char *const *v, const size_t *n, const int64_t *ts, uint32_t *out,
+    uint8_t *added)
+{
+	if (k > s->bcap) {
+		s->bcap = k;
+		s->boff = xreallocarray(s->boff, k + 1, sizeof *s->boff);
+		s->bhash = xreallocarray(s->bhash, k, sizeof *s->bhash);
+	}
+	buf_clear(&s->scratch);
+	for (size_t i = 0; i < k; i++) {
+		s->boff[i] = s->scratch.len;
+		buf_addc(&s->scratch, (char)(type[i] + 1));
+		buf_add(&s->scratch, v[i], n[i]);
+	}
+	s->boff[k] = s->scratch.len;
+	const char *key = s->scratch.data;
+	for (size_t i = 0; i < k; i++)
+		s->bhash[i] =
+		    strtab_hash(key + s->boff[i], s->boff[i + 1] - s->boff[i]);
+	/*
+	 * A rolling pipeline of prefetches: the slot of value i + 3D, the
+	 * entry of i + 2D (its slot has arrived by then), the string of
+	 * i + D, while value i is looked up.  A few dozen misses are in
+	 * flight at any time, which is what the memory system can overlap.
+	 */
+	enum { D = 8 };
+	for (size_t i = 0; i < k + 3 * D; i++) {
+		if (i < k)
+			strtab_prefetch(s->ids, s->bhash[i], 0);
+		if (i >= D && i - D < k)
+			strtab_prefetch(s->ids, s->bhash[i - D], 1);
+		if (i >= 2 * D && i - 2 * D < k)
+			strtab_prefetch(s->ids, s->bhash[i - 2 * D], 2);
+		if (i < 3 * D)
+			continue;
+		size_t j = i - 3 * D;
+		int a;
+		uint32_t id = strtab_intern_hashed(s->ids, key + s->boff[j],
+		    s->boff[j + 1] - s->boff[j], s->bhash[j], &a);
+		if (a) {
+			if (id >= s->cap)
+				grow_nodes(s);
+			s->n = (size_t)id + 1;
+			s->nd[id].type = type[j];
+			s->nd[id].junk = JUNK_NO;
+			s->nd[id].first = INT64_MAX;
+			s->nd[id].last = INT64_MIN;
+			s->nd[id].rows = 0;
+			s->nd[id].prior = NO_KEY;
+		} else {
+			__builtin_prefetch(&s->nd[id], 1);
+		}
+		out[j] = id;
+		added[j] = (uint8_t)a;
+	}
+	for (size_t i = 0; i < k; i++) {
+		struct nrec *r = &s->nd[out[i]];
+		if (ts[i] < r->first)
+			r->first = ts[i];
+		if (ts[i] > r->last)
+			r->last = ts[i];
+		r->rows++;
+	}
+}
+
+void
 stitch_mark_junk(struct stitch *s, uint32_t node, enum stitch_junk why)
 {
 	s->nd[node].junk = (uint8_t)why;
@@ -191,6 +272,7 @@ slots_grow(struct stitch *s)
 	free(s->slot);
 	s->slot = xcalloc(n, sizeof *s->slot);
 	s->nslots = n;
+	mem_hugepages(s->slot, n * sizeof *s->slot);
 	for (size_t i = 0; i < s->nlk; i++) {
 		size_t h = link_hash(s->lk[i].a, s->lk[i].b, n - 1);
 		while (s->slot[h])
@@ -232,6 +314,7 @@ link_add(struct stitch *s, uint32_t a, uint32_t b, int64_t ts, uint32_t seq)
 	if (s->nlk == s->lkcap) {
 		s->lkcap = s->lkcap ? s->lkcap + s->lkcap / 2 : 4096;
 		s->lk = xreallocarray(s->lk, s->lkcap, sizeof *s->lk);
+		mem_hugepages(s->lk, s->lkcap * sizeof *s->lk);
 	}
 	struct link *l = &s->lk[s->nlk++];
 	l->a = a;
@@ -256,6 +339,58 @@ stitch_row(
 				continue;
 			link_add(s, nodes[i], nodes[j], ts,
 			    seq > UINT32_MAX ? UINT32_MAX : (uint32_t)seq);
+		}
+	}
+}
+
+void
+stitch_rows(struct stitch *s, size_t nrows, size_t width, const uint32_t *nodes,
+    const int64_t *ts, const uint64_t *seq)
+{
+	size_t np = 0;
+	for (size_t r = 0; r < nrows; r++) {
+		const uint32_t *x = nodes + r * width;
+		for (size_t i = 0; i < width; i++) {
+			if (x[i] == STITCH_NONE || s->nd[x[i]].junk != JUNK_NO)
+				continue;
+			for (size_t j = i + 1; j < width; j++) {
+				if (x[j] == STITCH_NONE ||
+				    s->nd[x[j]].junk != JUNK_NO || x[j] == x[i])
+					continue;
+				if (np == s->bpcap) {
+					s->bpcap =
+					    s->bpcap ? 2 * s->bpcap : 256;
+					s->bpair = xreallocarray(s->bpair,
+					    s->bpcap, sizeof *s->bpair);
+				}
+				struct link *p = &s->bpair[np++];
+				p->a = x[i] < x[j] ? x[i] : x[j];
+				p->b = x[i] < x[j] ? x[j] : x[i];
+				p->first = ts[r];
+				p->seq = seq[r] > UINT32_MAX ? UINT32_MAX
+							     : (uint32_t)seq[r];
+			}
+		}
+	}
+	/* room for them all first, so the table does not move under the
+	 * prefetches */
+	while (4 * (s->nlk + np + 1) > 3 * s->nslots)
+		slots_grow(s);
+	size_t mask = s->nslots - 1;
+	enum { D = 8 };
+	for (size_t i = 0; i < np + 2 * D; i++) {
+		if (i < np)
+			__builtin_prefetch(&s->slot[link_hash(
+			    s->bpair[i].a, s->bpair[i].b, mask)]);
+		if (i >= D && i - D < np) {
+			const struct link *p = &s->bpair[i - D];
+			uint32_t k = s->slot[link_hash(p->a, p->b, mask)];
+			if (k)
+				__builtin_prefetch(&s->lk[k - 1], 1);
+		}
+		if (i >= 2 * D) {
+			const struct link *p = &s->bpair[i - 2 * D];
+			link_add(s, p->a, p->b, p->first, p->seq);
 		}
 	}
 }
@@ -724,23 +859,37 @@ stitch_resolve(struct stitch *s)
 	/* 3, 4 */
 	find_shared(s);
 	assign_keys(s);
+	/* each node's answer, ready for the second pass (one lookup a row) */
+	s->pkey = xmalloc((n ? n : 1) * sizeof *s->pkey);
+	for (uint32_t i = 0; i < n; i++)
+		s->pkey[i] = s->nd[i].junk ? NO_KEY
+		    : s->shared[i]         ? SHARED_KEY
+					   : s->key[find(s, i)];
 	s->resolved = 1;
 }
 
+void
+stitch_prefetch_person(const struct stitch *s, uint32_t node)
+{
+	if (node != STITCH_NONE)
+		__builtin_prefetch(&s->pkey[node]);
+}
+
 const char *
-stitch_person(struct stitch *s, const uint32_t *nodes, size_t n, int64_t ts)
+stitch_person(
+    struct stitch *s, const uint32_t *nodes, size_t n, int64_t ts, size_t *len)
 {
 	uint32_t shared = STITCH_NONE;
 	for (size_t i = 0; i < n; i++) {
 		uint32_t x = nodes[i];
-		if (x == STITCH_NONE || s->nd[x].junk)
+		if (x == STITCH_NONE || s->pkey[x] == NO_KEY)
 			continue;
-		if (s->shared[x]) {
+		if (s->pkey[x] == SHARED_KEY) {
 			if (shared == STITCH_NONE)
 				shared = x;
 			continue;
 		}
-		return strtab_str(s->keys, s->key[find(s, x)], NULL);
+		return strtab_str(s->keys, s->pkey[x], len);
 	}
 	if (shared == STITCH_NONE)
 		return NULL;
@@ -767,7 +916,7 @@ stitch_person(struct stitch *s, const uint32_t *nodes, size_t n, int64_t ts)
 			bestd = d;
 		}
 	}
-	return strtab_str(s->keys, s->key[c[best].root], NULL);
+	return strtab_str(s->keys, s->key[c[best].root], len);
 }
 
 /* ---- reports ---- */

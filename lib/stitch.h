@@ -62,6 +62,14 @@ void stitch_free(struct stitch *s);
 uint32_t stitch_node(struct stitch *s, size_t t, const char *v, size_t n,
     int64_t ts, int *added);
 void stitch_mark_junk(struct stitch *s, uint32_t node, enum stitch_junk why);
+/*
+ * stitch_node for k values at once (value i of type type[i], seen at
+ * ts[i]), with the lookups' cache misses overlapped by prefetching: the
+ * fast path for big inputs.  out[i] is the node, added[i] 1 when new.
+ */
+void stitch_nodes(struct stitch *s, size_t k, const uint8_t *type,
+    const char *const *v, const size_t *n, const int64_t *ts, uint32_t *out,
+    uint8_t *added);
 
 /*
  * The identifiers of one row, in priority order of their types (at most
@@ -69,6 +77,13 @@ void stitch_mark_junk(struct stitch *s, uint32_t node, enum stitch_junk why);
  */
 void stitch_row(struct stitch *s, const uint32_t *nodes, size_t n, int64_t ts,
     uint64_t seq);
+
+/*
+ * stitch_row for nrows rows of width nodes each (nodes[r * width + i]),
+ * at ts[r] with input order seq[r], prefetching like stitch_nodes.
+ */
+void stitch_rows(struct stitch *s, size_t nrows, size_t width,
+    const uint32_t *nodes, const int64_t *ts, const uint64_t *seq);
 
 /*
  * A line of a previous --map-out: node belonged to person key, seen from
@@ -88,10 +103,13 @@ void stitch_resolve(struct stitch *s);
  * time ts: the person of its highest-priority identifier that is neither
  * junk nor shared; else, for a shared anonymous identifier, the person
  * identified on it closest in time (or first, with shared_first).
- * Returns NULL when the row has no usable identifier.
+ * Returns NULL when the row has no usable identifier; *len (when not
+ * NULL) gets the key's length.
  */
 const char *stitch_person(
-    struct stitch *s, const uint32_t *nodes, size_t n, int64_t ts);
+    struct stitch *s, const uint32_t *nodes, size_t n, int64_t ts, size_t *len);
+/* A hint before stitch_person: the answer for node will be needed soon. */
+void stitch_prefetch_person(const struct stitch *s, uint32_t node);
 
 /* ---- reports ---- */
 

@@ -110,6 +110,7 @@ grow(struct strtab *t)
 	free(t->slot);
 	t->slot = slot;
 	t->mask = size - 1;
+	mem_hugepages(slot, size * sizeof *slot);
 }
 
 static size_t
@@ -131,10 +132,34 @@ probe(const struct strtab *t, const char *s, size_t n, uint64_t h)
 	}
 }
 
+void
+strtab_prefetch(const struct strtab *t, uint64_t h, int stage)
+{
+	size_t i = h & t->mask;
+	if (stage == 0) {
+		__builtin_prefetch(&t->slot[i]);
+		return;
+	}
+	uint64_t v = t->slot[i];
+	if (v == 0 || (v >> 32) != (h >> 32))
+		return;
+	const struct entry *e = &t->ent[(uint32_t)v - 1];
+	if (stage == 1)
+		__builtin_prefetch(e);
+	else
+		__builtin_prefetch(e->s);
+}
+
 uint32_t
 strtab_intern(struct strtab *t, const char *s, size_t n, int *added)
 {
-	uint64_t h = strtab_hash(s, n);
+	return strtab_intern_hashed(t, s, n, strtab_hash(s, n), added);
+}
+
+uint32_t
+strtab_intern_hashed(
+    struct strtab *t, const char *s, size_t n, uint64_t h, int *added)
+{
 	size_t i = probe(t, s, n, h);
 	if (added)
 		*added = 0;
@@ -145,6 +170,7 @@ strtab_intern(struct strtab *t, const char *s, size_t n, int *added)
 	if (t->nent == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 1024;
 		t->ent = xreallocarray(t->ent, t->cap, sizeof *t->ent);
+		mem_hugepages(t->ent, t->cap * sizeof *t->ent);
 	}
 	uint32_t id = t->nent++;
 	t->ent[id].s = store(t, s, n);

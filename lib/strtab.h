@@ -18,6 +18,17 @@ struct strtab *strtab_new(void);
 void strtab_free(struct strtab *t);
 /* The id of s[0..n), adding it when new (*added set to 1 then). */
 uint32_t strtab_intern(struct strtab *t, const char *s, size_t n, int *added);
+/* strtab_intern with the hash already computed (strtab_hash). */
+uint32_t strtab_intern_hashed(
+    struct strtab *t, const char *s, size_t n, uint64_t h, int *added);
+/*
+ * Hints for batches of lookups in a table too big for the caches: stage 0
+ * prefetches the slot of hash h, stage 1 (once the slot is in) its entry,
+ * stage 2 its string.  Issuing each stage for a whole batch before the
+ * next lets the memory system overlap the misses.  Only hints: the table
+ * is not changed and a wrong guess costs nothing but bandwidth.
+ */
+void strtab_prefetch(const struct strtab *t, uint64_t h, int stage);
 /* The id of s[0..n), or UINT32_MAX when absent. */
 uint32_t strtab_find(const struct strtab *t, const char *s, size_t n);
 /* The string of an id (valid until strtab_free) and its length. */

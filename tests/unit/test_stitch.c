@@ -43,7 +43,7 @@ person(struct stitch *s, const char *u, const char *e, const char *c, int64_t t)
 		n[i] = v[i] ? stitch_node(s, (size_t)i, v[i], strlen(v[i]),
 				  INT64_MIN, NULL)
 			    : STITCH_NONE;
-	return stitch_person(s, n, NT, t);
+	return stitch_person(s, n, NT, t, NULL);
 }
 
 static void
