@@ -30,10 +30,23 @@ note "events by channel, all silos (demo-out/all.events.csv):"
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "channel") c = i; next }
 	{ n[$c == "" ? "(internal)" : $c]++ }
 	END { for (k in n) printf "  %-18s %d\n", k, n[k] }' "$OUT/all.events.csv" | sort
+if have jt-stitch; then
+	note "2. jt-stitch: who is who (demo-out/events.csv, ids.csv, audit.csv)"
+	jt-stitch --links "$OUT/events/crm.csv" --audit "$OUT/audit.csv" \
+		--map-out "$OUT/ids.csv" -o "$OUT/events.csv" \
+		$(ls "$OUT"/events/*.csv | grep -v /crm.csv)
+	mkdir -p "$OUT/truth"
+	cp "$WORLD"/truth/*.csv "$OUT/truth/"
+	gzip -dc "$WORLD/truth/records.csv.gz" >"$OUT/truth/records.csv"
+	note "persons found, judged against the world's truth:"
+	awk -F, -f "$ROOT/scripts/stitch-quality.awk" "$OUT/truth/records.csv" \
+		"$OUT/truth/persons.csv" "$OUT/truth/identifiers.csv" \
+		"$OUT/events.csv" | sed 's/^/  /'
+fi
 note "the true credit of each channel (testdata/world/truth/channels.csv):"
 awk -F, 'NR > 1 { printf "  %-18s removal effect %.3f, %7.1f conversions\n", $1, $6, $7 }' \
 	"$WORLD/truth/channels.csv"
-for step in stitch journey attribute friction plot; do
+for step in journey attribute friction plot; do
 	have "jt-$step" || note "jt-$step: not built yet (a later step of the plan)"
 done
 note "done: results in demo-out/"
