@@ -37,6 +37,7 @@ enum {
 	KEY_LINKS,
 	KEY_LIMIT,
 	KEY_MAX_DEGREE,
+	KEY_MAX_PER_TYPE,
 	KEY_SHARED,
 	KEY_ANONYMOUS,
 	KEY_BLOCK,
@@ -60,6 +61,9 @@ static const struct cli_opt opts[] = {
 	{ "max-degree", KEY_MAX_DEGREE, CLI_ARG, "N",
 	    "an identifier linked to more than N others is junk (default 50, "
 	    "0: off)" },
+	{ "max-per-type", KEY_MAX_PER_TYPE, CLI_ARG, "N",
+	    "an identifier linked to more than N e-mails, phones, ... (any "
+	    "one type but cookies and devices) is junk (default 10, 0: off)" },
 	{ "shared", KEY_SHARED, CLI_ARG, "RULE",
 	    "events of a shared cookie or device: split (closest in time, "
 	    "the default) or first" },
@@ -111,7 +115,7 @@ struct conf {
 	size_t nlinks, linkscap;
 	struct spec_pair *limits;
 	size_t nlimits, limitscap;
-	long max_degree;
+	long max_degree, max_per_type;
 	int shared_first;
 	char **anon;
 	size_t nanon, anoncap;
@@ -346,8 +350,6 @@ struct run {
 	struct reject_log rl;
 	struct spool *sp;
 	uint64_t seq, events, link_rows, no_id;
-	uint32_t *nodes;
-	struct buf text;
 	struct batch batch;         /* pass 2 */
 	struct batch pipe_batch[2]; /* pass 1 */
 	int quiet;
@@ -808,6 +810,7 @@ junk_reason(enum stitch_junk j)
 	case JUNK_REGEX: return "--block";
 	case JUNK_FILE: return "--block-file";
 	case JUNK_MAX_DEGREE: return "--max-degree";
+	case JUNK_PER_TYPE: return "--max-per-type";
 	default: return "";
 	}
 }
@@ -830,7 +833,14 @@ write_audit(struct run *run, const char *path)
 		csvout_field(&w, in.value, in.len);
 		buf_clear(&b);
 		buf_printf(&b, "%u", in.degree);
-		csvout_str(&w, in.junk == JUNK_MAX_DEGREE ? b.data : "");
+		if (in.junk == JUNK_PER_TYPE) {
+			buf_clear(&b);
+			buf_printf(&b, "%u", in.hub_count);
+		}
+		csvout_str(&w,
+		    in.junk == JUNK_MAX_DEGREE || in.junk == JUNK_PER_TYPE
+			? b.data
+			: "");
 		buf_clear(&b);
 		buf_printf(&b, "%u", in.rows);
 		csvout_str(&w, b.data);
@@ -840,6 +850,11 @@ write_audit(struct run *run, const char *path)
 			    "linked to %u identifiers (--max-degree "
 			    "%ld)",
 			    in.degree, run->cf.max_degree);
+		else if (in.junk == JUNK_PER_TYPE)
+			buf_printf(&b,
+			    "linked to %u %s values (--max-per-type %ld)",
+			    in.hub_count, run->ic.name[in.hub_type],
+			    run->cf.max_per_type);
 		else
 			buf_adds(&b, junk_reason(in.junk));
 		csvout_str(&w, b.data);
@@ -1008,11 +1023,12 @@ summary(struct run *run, uint64_t events_out)
 	if (st.junk)
 		buf_printf(&b,
 		    " (list %llu, --block %llu, --block-file %llu, "
-		    "--max-degree %llu)",
+		    "--max-degree %llu, --max-per-type %llu)",
 		    (unsigned long long)st.junk_by[JUNK_LIST],
 		    (unsigned long long)st.junk_by[JUNK_REGEX],
 		    (unsigned long long)st.junk_by[JUNK_FILE],
-		    (unsigned long long)st.junk_by[JUNK_MAX_DEGREE]);
+		    (unsigned long long)st.junk_by[JUNK_MAX_DEGREE],
+		    (unsigned long long)st.junk_by[JUNK_PER_TYPE]);
 	buf_printf(&b, ", %llu shared; largest person: %llu identifiers",
 	    (unsigned long long)st.shared, (unsigned long long)st.largest);
 	if (run->no_id)
@@ -1098,8 +1114,6 @@ free_run(struct run *run)
 	free(run->ic.limit);
 	strtab_free(run->jc.listed);
 	buf_free(&run->jc.low);
-	buf_free(&run->text);
-	free(run->nodes);
 	batch_free(&run->batch);
 	batch_free(&run->pipe_batch[0]);
 	batch_free(&run->pipe_batch[1]);
@@ -1145,6 +1159,10 @@ parse_options(struct conf *cf, struct cli_common *cc, struct cli *c)
 		case KEY_MAX_DEGREE:
 			cf->max_degree = (long)cli_int(
 			    "--max-degree", c->arg, 0, 1000000000);
+			break;
+		case KEY_MAX_PER_TYPE:
+			cf->max_per_type =
+			    (long)cli_int("--max-per-type", c->arg, 0, 60000);
 			break;
 		case KEY_SHARED:
 			if (strcmp(c->arg, "split") == 0)
@@ -1195,6 +1213,7 @@ main(int argc, char **argv)
 	memset(&run, 0, sizeof run);
 	struct conf *cf = &run.cf;
 	cf->max_degree = 50;
+	cf->max_per_type = 10;
 	cf->memory = 256u << 20;
 	if (spec_pairs("id_user=1", &cf->limits, &cf->nlimits, &cf->limitscap,
 		&why) != 0)
@@ -1236,13 +1255,13 @@ main(int argc, char **argv)
 	choose_ids(&run.ic, cf, ev, lk, &mi);
 
 	struct stitch_conf sc = { run.ic.n, run.ic.name, run.ic.anon,
-		run.ic.limit, cf->max_degree, cf->shared_first };
+		run.ic.limit, cf->max_degree, cf->max_per_type,
+		cf->shared_first };
 	run.g = stitch_new(&sc);
 	run.jc.blocks = cf->blocks;
 	run.jc.nblocks = cf->nblocks;
 	if (cf->block_file)
 		load_block_file(&run.jc, cf->block_file);
-	run.nodes = xmalloc(run.ic.n * sizeof *run.nodes);
 	batch_init(&run.batch, run.ic.n);
 	batch_init(&run.pipe_batch[0], run.ic.n);
 	batch_init(&run.pipe_batch[1], run.ic.n);

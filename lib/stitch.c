@@ -53,6 +53,8 @@ struct stitch {
 	} * nd;
 	uint8_t *shared;
 	uint32_t *parent, *size, *degree, *key;
+	uint8_t *hub_type; /* JUNK_PER_TYPE nodes: the type, and how many */
+	uint32_t *hub_count;
 	uint32_t *pkey; /* per node after resolve: its person's key, or
 			   NO_KEY (junk) or SHARED_KEY */
 	uint32_t *lim;  /* n * nlimited distinct-value counts (roots) */
@@ -119,6 +121,8 @@ stitch_free(struct stitch *s)
 	free(s->degree);
 	free(s->key);
 	free(s->pkey);
+	free(s->hub_type);
+	free(s->hub_count);
 	free(s->lim);
 	free(s->lk);
 	free(s->slot);
@@ -817,6 +821,41 @@ stitch_resolve(struct stitch *s)
 		for (size_t i = 0; i < n; i++)
 			if (!s->nd[i].junk && s->degree[i] > s->c.max_degree)
 				s->nd[i].junk = JUNK_MAX_DEGREE;
+	/*
+	 * A person has a handful of e-mails, phones or cards, but may have
+	 * dozens of cookies: a value linked to many values of one
+	 * non-anonymous type (a shop's address on hundreds of loyalty
+	 * cards, a staff card on hundreds of e-mails) is a hub long before
+	 * its total degree says so.
+	 */
+	if (s->c.max_per_type > 0 && n) {
+		size_t nt = s->c.ntypes;
+		uint16_t *cnt = xcalloc(n * nt, sizeof *cnt);
+		for (size_t i = 0; i < s->nlk; i++) {
+			const struct link *l = &s->lk[i];
+			uint16_t *ca =
+			    &cnt[(size_t)l->a * nt + s->nd[l->b].type];
+			uint16_t *cb =
+			    &cnt[(size_t)l->b * nt + s->nd[l->a].type];
+			*ca += *ca < UINT16_MAX;
+			*cb += *cb < UINT16_MAX;
+		}
+		s->hub_type = xcalloc(n, 1);
+		s->hub_count = xcalloc(n, sizeof *s->hub_count);
+		for (size_t i = 0; i < n; i++) {
+			if (s->nd[i].junk)
+				continue;
+			for (size_t t = 0; t < nt; t++)
+				if (!s->c.anonymous[t] &&
+				    cnt[i * nt + t] > s->c.max_per_type) {
+					s->nd[i].junk = JUNK_PER_TYPE;
+					s->hub_type[i] = (uint8_t)t;
+					s->hub_count[i] = cnt[i * nt + t];
+					break;
+				}
+		}
+		free(cnt);
+	}
 	/* 2a. the previous map's persons, as they were */
 	if (s->has_prior) {
 		uint32_t *head = xmalloc(s->key_cap * sizeof *head);
@@ -969,6 +1008,8 @@ stitch_node_info(
 	out->last = s->nd[node].last;
 	out->rows = s->nd[node].rows;
 	out->degree = s->degree ? s->degree[node] : 0;
+	out->hub_type = s->hub_type ? s->hub_type[node] : 0;
+	out->hub_count = s->hub_count ? s->hub_count[node] : 0;
 }
 
 size_t

@@ -8,7 +8,8 @@
  * not with traffic.
  *
  * stitch_resolve() then
- *   1. treats a node linked to more than max_degree distinct others as
+ *   1. treats a node linked to more than max_degree distinct others, or
+ *      to more than max_per_type values of one non-anonymous type, as
  *      junk (a hub: a placeholder value, a kiosk, a staff card);
  *   2. applies the links in the order they first occurred (time, then
  *      input order; within a row, in priority order of the types), with
@@ -33,10 +34,12 @@
 /* Why an identifier is junk. */
 enum stitch_junk {
 	JUNK_NO = 0,
-	JUNK_LIST,      /* the built-in list */
-	JUNK_REGEX,     /* --block */
-	JUNK_FILE,      /* --block-file */
-	JUNK_MAX_DEGREE /* --max-degree */
+	JUNK_LIST,       /* the built-in list */
+	JUNK_REGEX,      /* --block */
+	JUNK_FILE,       /* --block-file */
+	JUNK_MAX_DEGREE, /* --max-degree */
+	JUNK_PER_TYPE,   /* --max-per-type */
+	JUNK_N
 };
 
 struct stitch_conf {
@@ -45,7 +48,9 @@ struct stitch_conf {
 	const int *anonymous;     /* per type: an anonymous identifier */
 	const long *limit;        /* per type: max values per person, 0 none */
 	long max_degree;          /* 0: no hub guard */
-	int shared_first;         /* shared rule: first person, not closest */
+	long max_per_type; /* 0: off; else a node linked to more values of
+			      one non-anonymous type than this is a hub */
+	int shared_first;  /* shared rule: first person, not closest */
 };
 
 struct stitch;
@@ -115,7 +120,7 @@ void stitch_prefetch_person(const struct stitch *s, uint32_t node);
 
 struct stitch_stats {
 	uint64_t nodes, junk, persons, links, merges, refused, shared;
-	uint64_t junk_by[JUNK_MAX_DEGREE + 1];
+	uint64_t junk_by[JUNK_N];
 	uint64_t refused_by_type[16]; /* per type index (first 16 types) */
 	uint64_t largest;             /* identifiers of the largest person */
 };
@@ -131,6 +136,8 @@ struct stitch_node_info {
 	uint32_t rows;
 	enum stitch_junk junk;
 	uint32_t degree;
+	size_t hub_type;    /* JUNK_PER_TYPE: the type it had too many of */
+	uint32_t hub_count; /* and how many */
 };
 size_t stitch_nnodes(const struct stitch *s);
 void stitch_node_info(

@@ -70,7 +70,7 @@ EOF
 	grep -qx 'junk,id_email,test@test.com,,1,built-in junk list' audit.csv
 	grep -qx 'junk,id_email,noreply@shop.example,,2,--block' audit.csv
 	grep -qx 'junk,id_email,desk@shop.example,,2,--block-file' audit.csv
-	[[ "$stderr" == *"4 junk identifiers (list 2, --block 1, --block-file 1, --max-degree 0)"* ]]
+	[[ "$stderr" == *"4 junk identifiers (list 2, --block 1, --block-file 1, --max-degree 0, --max-per-type 0)"* ]]
 }
 
 @test "--limit: two accounts on one computer stay two persons" {
@@ -115,6 +115,26 @@ EOF
 	[ "$(person_of out.csv r1)" = "$(person_of out.csv r2)" ]
 	"$ST" -q --max-degree 0 in.csv >out.csv
 	[ "$(person_of out.csv r1)" = "$(person_of out.csv r4)" ]
+}
+
+@test "--max-per-type: a value on many cards of others is a hub, a user with many cookies is not" {
+	{
+		echo ts,id_user,id_email,id_loyalty,id_cookie,record
+		for i in $(seq 1 12); do
+			echo "2026-10-01T10:00:$(printf %02d $i).000Z,,noreceipt@shop.example,LC$i,,s$i"
+		done
+		for i in $(seq 1 30); do
+			echo "2026-10-02T10:00:$(printf %02d $i).000Z,u1,,,c$i,w$i"
+		done
+	} >in.csv
+	"$ST" -q --audit audit.csv in.csv >out.csv
+	[ "$(person_of out.csv s1)" != "$(person_of out.csv s2)" ]
+	[ "$(person_of out.csv w1)" = "$(person_of out.csv w30)" ]
+	grep -qx 'junk,id_email,noreceipt@shop.example,12,12,linked to 12 id_loyalty values (--max-per-type 10)' audit.csv
+	"$ST" -q --max-per-type 12 in.csv >out.csv
+	[ "$(person_of out.csv s1)" = "$(person_of out.csv s2)" ]
+	"$ST" -q --max-per-type 0 in.csv >out.csv
+	[ "$(person_of out.csv s1)" = "$(person_of out.csv s12)" ]
 }
 
 @test "a shared device's anonymous events go to the person closest in time, or to the first" {
@@ -310,7 +330,7 @@ EOF
 	[ "$(val household_pairs)" -gt 5 ]
 	[ "$(val junk_links)" -eq 0 ]
 	# the naive graph (no limit, no hub guard) does merge households
-	"$ST" -q --links ev/crm.csv --limit id_user=0 --max-degree 0 -o naive.csv \
+	"$ST" -q --links ev/crm.csv --limit id_user=0 --max-degree 0 --max-per-type 0 -o naive.csv \
 		ev/web.csv ev/app.csv ev/email.csv ev/calls.csv ev/chat.csv ev/store.csv
 	awk -F, -f "$JT_ROOT/scripts/stitch-quality.awk" "$w/records.csv" \
 		"$w/persons.csv" "$w/identifiers.csv" naive.csv >n.txt

@@ -23,7 +23,7 @@ for mode in guarded naive; do
 	if [ $mode = guarded ]; then
 		opts=""
 	else
-		opts="--limit id_user=0 --max-degree 0"
+		opts="--limit id_user=0 --max-degree 0 --max-per-type 0"
 	fi
 	# shellcheck disable=SC2086
 	"$BUILD/bin/jt-stitch" $opts --links "$tmp/ev/crm.csv" -o "$tmp/out.csv" $ev 2>"$tmp/err"

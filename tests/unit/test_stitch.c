@@ -17,7 +17,7 @@ graph(long user_limit, long max_degree, int first)
 	limit[T_USER] = user_limit;
 	limit[T_EMAIL] = 0;
 	limit[T_COOKIE] = 0;
-	struct stitch_conf c = { NT, types, anon, limit, max_degree, first };
+	struct stitch_conf c = { NT, types, anon, limit, max_degree, 0, first };
 	return stitch_new(&c);
 }
 
@@ -162,6 +162,41 @@ test_hub_and_junk(void **state)
 }
 
 static void
+test_per_type_hub(void **state)
+{
+	(void)state;
+	static const long limit[NT] = { 1, 0, 0 };
+	struct stitch_conf c = { NT, types, anon, limit, 0, 10, 0 };
+	struct stitch *s = stitch_new(&c);
+	uint32_t n[NT];
+	char v[32];
+	/* a user with 30 cookies is a person; an address on 12 accounts'
+	 * rows, each with its own e-mail... is a placeholder */
+	for (int i = 0; i < 30; i++) {
+		snprintf(v, sizeof v, "c%d", i);
+		row(s, "u1", NULL, v, 100 + i, (uint64_t)i, n);
+	}
+	for (int i = 0; i < 12; i++) {
+		snprintf(v, sizeof v, "v%d", i);
+		row(s, v, "shop@x", NULL, 1000 + i, (uint64_t)(100 + i), n);
+	}
+	stitch_resolve(s);
+	assert_non_null(person(s, "u1", NULL, NULL, 0));
+	assert_string_equal(
+	    person(s, "u1", NULL, NULL, 0), person(s, NULL, NULL, "c29", 0));
+	assert_null(person(s, NULL, "shop@x", NULL, 0));
+	struct stitch_stats st;
+	stitch_stats(s, &st);
+	assert_int_equal(st.junk_by[JUNK_PER_TYPE], 1);
+	uint32_t node = stitch_node(s, T_EMAIL, "shop@x", 6, INT64_MIN, NULL);
+	struct stitch_node_info in;
+	stitch_node_info(s, node, &in);
+	assert_int_equal(in.hub_type, T_USER);
+	assert_int_equal(in.hub_count, 12);
+	stitch_free(s);
+}
+
+static void
 test_prior_keys(void **state)
 {
 	(void)state;
@@ -219,6 +254,7 @@ main(void)
 		cmocka_unit_test(test_merge_and_keys),
 		cmocka_unit_test(test_limit_and_shared),
 		cmocka_unit_test(test_hub_and_junk),
+		cmocka_unit_test(test_per_type_hub),
 		cmocka_unit_test(test_prior_keys),
 		cmocka_unit_test(test_spool),
 	};
