@@ -184,8 +184,8 @@ stitch_nodes(struct stitch *s, size_t k, const uint8_t *type,
     const char *const *v, const size_t *n, const int64_t *ts, uint32_t *out,
     uint8_t *added)
 {
-	if (k > s->bcap) {
-		s->bcap = k;
+	if (k >= s->bcap) { /* k + 1 offsets, also for an empty batch */
+		s->bcap = k + 1;
 		s->boff = xreallocarray(s->boff, k + 1, sizeof *s->boff);
 		s->bhash = xreallocarray(s->bhash, k, sizeof *s->bhash);
 	}

@@ -295,6 +295,17 @@ EOF
 	[ "$status" -eq 1 ]
 }
 
+@test "identifier columns that are all empty: every event kept, person empty" {
+	printf 'ts,id_user,id_cookie\n2026-10-01T10:00:00.000Z,,\n2026-10-01T11:00:00.000Z, ,null\n' >in.csv
+	run --separate-stderr "$ST" --map-out map.csv --audit audit.csv --stats in.csv
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "2026-10-01T10:00:00.000Z,,," ]
+	[ "${lines[2]}" = "2026-10-01T11:00:00.000Z,, ,null" ]
+	[[ "$stderr" == *"0 persons"*"2 events without identifier"* ]]
+	[ "$(cat map.csv)" = "id_type,id_value,person,first_seen,last_seen" ]
+	grep -qx 'junk,id_cookie,null,,1,built-in junk list' audit.csv
+}
+
 @test "an empty input gives an empty output" {
 	: >empty.csv
 	run --separate-stderr "$ST" empty.csv
