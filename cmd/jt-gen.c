@@ -99,12 +99,44 @@ rm_tree(const char *path)
 	return nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/*
+ * Every path the world's folder can hold, made before writing starts: the
+ * cleanup may run in a signal handler, where only unlink and rmdir are
+ * safe (no malloc, no directory listing).  The temporary files of the
+ * outputs being written are removed by their own hooks, which run first.
+ */
+static char **made;
+static size_t nmade;
+
+static void
+will_make(const char *dir, const char *name)
+{
+	struct buf b = { 0 };
+	buf_printf(&b, "%s/%s", dir, name);
+	made = xreallocarray(made, nmade + 1, sizeof *made);
+	made[nmade++] = b.data;
+}
+
 static void
 cleanup_tmpdir(void *arg)
 {
 	(void)arg;
-	if (tmpdir)
-		rm_tree(tmpdir);
+	if (!tmpdir)
+		return;
+	for (size_t i = 0; i < nmade; i++) /* files, then truth/, then */
+		if (unlink(made[i]) != 0)
+			rmdir(made[i]);
+	rmdir(tmpdir);
+}
+
+static void
+free_made(void)
+{
+	for (size_t i = 0; i < nmade; i++)
+		free(made[i]);
+	free(made);
+	made = NULL;
+	nmade = 0;
 }
 
 static char *
@@ -559,8 +591,22 @@ main(int argc, char **argv)
 		tmpdir = b.data;
 		if (!mkdtemp(tmpdir))
 			err_die("%s: %s", tmpdir, strerror(errno));
-		err_cleanup_push(cleanup_tmpdir, NULL);
 		dir = tmpdir;
+		for (int si = 0; si < SILO_N; si++) {
+			struct buf nb = { 0 };
+			buf_printf(
+			    &nb, "%s%s", gen_silos[si].file, gz ? ".gz" : "");
+			will_make(dir, nb.data);
+			buf_free(&nb);
+		}
+		static const char *const files[] = { "truth/records.csv",
+			"truth/records.csv.gz", "truth/persons.csv",
+			"truth/identifiers.csv", "truth/channels.csv",
+			"truth/frictions.csv", "truth/summary.csv", "README",
+			"ingest.sh", "truth" };
+		for (size_t fi = 0; fi < sizeof files / sizeof files[0]; fi++)
+			will_make(dir, files[fi]);
+		err_cleanup_push(cleanup_tmpdir, NULL);
 		truth = path_in(dir, "truth");
 		if (mkdir(truth, 0777) != 0)
 			err_die("%s: %s", truth, strerror(errno));
@@ -658,6 +704,7 @@ main(int argc, char **argv)
 			err_die("%s: %s", out, strerror(errno));
 		free(tmpdir);
 		tmpdir = NULL;
+		free_made();
 		if (old) {
 			rm_tree(old);
 			free(old);
