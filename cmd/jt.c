@@ -125,7 +125,10 @@ tool_path(const char *dir, const char *tool)
 	return p.data;
 }
 
-/* The second line of "jt-TOOL --help": the tool's one-line summary. */
+/*
+ * The tool's one-line summary: the first line of "jt-TOOL --help" after
+ * the usage (whose continuation lines start with blanks).
+ */
 static void
 print_summary(const char *dir, const char *tool)
 {
@@ -142,7 +145,14 @@ print_summary(const char *dir, const char *tool)
 	buf_adds(&cmd, "' --help 2>/dev/null");
 	FILE *f = popen(buf_str(&cmd), "r");
 	if (f) {
-		if (fgets(line, sizeof line, f) && fgets(line, sizeof line, f))
+		int found = 0;
+		if (fgets(line, sizeof line, f))
+			while (fgets(line, sizeof line, f))
+				if (line[0] != ' ' && line[0] != '\t') {
+					found = 1;
+					break;
+				}
+		if (found)
 			line[strcspn(line, "\n")] = '\0';
 		else
 			line[0] = '\0';

@@ -28,6 +28,13 @@ SH
 	[[ "$output" == *"foo          make foo out of bar"* ]]
 }
 
+@test "jt --help: a tool with a two-line usage still shows its summary" {
+	run "$JT_BIN/jt" --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"gen          generate a synthetic world of silo exports with known truth"* ]]
+	[[ "$output" != *"  gen          jt-gen"* ]]
+}
+
 @test "an unknown tool is a usage error naming the tools" {
 	fake_tree
 	run env PATH=/usr/bin:/bin bin/jt nosuch
