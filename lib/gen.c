@@ -8,6 +8,7 @@
 
 #include "err.h"
 #include "gen.h"
+#include "ts.h"
 
 /*
  * Rates are touches per 30 days at activity 1; effects are the noisy-OR
@@ -90,20 +91,10 @@ gen_world_init(struct gen_world *w, const struct gen_params *p)
 		    w->campaigns, w->ncampaigns + 1, sizeof *w->campaigns);
 		struct gen_campaign *c = &w->campaigns[w->ncampaigns];
 		c->t = (day0 + d) * 86400000 + 14 * 3600000LL;
-		int64_t days = day0 + d;
-		/* civil date for the name, by the same arithmetic as ts.c */
-		int64_t z = days + 719468,
-			era = (z >= 0 ? z : z - 146096) / 146097;
-		int64_t doe = z - era * 146097;
-		int64_t yoe =
-		    (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-		int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-		int64_t mp = (5 * doy + 2) / 153;
-		int dd = (int)(doy - (153 * mp + 2) / 5 + 1);
-		int mm = (int)(mp < 10 ? mp + 3 : mp - 9);
-		int yy = (int)(yoe + era * 400 + (mm <= 2));
-		snprintf(c->name, sizeof c->name, "%s-%04d-%02d-%02d",
-		    themes[w->ncampaigns % 5], yy, mm, dd);
+		char iso[TS_FORMAT_LEN + 1];
+		ts_format(c->t, iso);
+		snprintf(c->name, sizeof c->name, "%s-%.10s",
+		    themes[w->ncampaigns % 5], iso);
 		w->ncampaigns++;
 	}
 }

@@ -9,21 +9,22 @@
  * events) has an account, an address and one to three cookies; one
  * household in fifty shares a cookie between two accounts, and a few
  * rows carry a placeholder address, so the guards have work to do.
- * Deterministic for a seed (splitmix64).  Not installed.
+ * Deterministic for a seed (lib/rng).  Not installed.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-static uint64_t rng;
+#include "rng.h"
+#include "ts.h"
 
+static struct rng gen;
+
+/* 64 random bits (lib/rng, as jt-gen draws them). */
 static uint64_t
 next(void)
 {
-	uint64_t z = (rng += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return rng_next(&gen);
 }
 
 static const char *const channels[] = { "direct", "organic_search",
@@ -39,9 +40,9 @@ main(int argc, char **argv)
 		return 2;
 	}
 	uint64_t n = strtoull(argv[1], NULL, 10);
-	rng = argc > 2 ? strtoull(argv[2], NULL, 10) : 1;
+	rng_seed(&gen, argc > 2 ? strtoull(argv[2], NULL, 10) : 1);
 	uint64_t persons = n / 10 ? n / 10 : 1;
-	const int64_t t0 = 1790812800; /* 2026-10-01T00:00:00Z */
+	const int64_t t0 = 1790812800000LL; /* 2026-10-01T00:00:00Z */
 	static char out[1 << 16];
 	setvbuf(stdout, out, _IOFBF, sizeof out);
 	puts("ts,id_user,id_email,id_cookie,channel,event,value,source");
@@ -53,23 +54,12 @@ main(int argc, char **argv)
 		/* households: the pair shares the first cookie */
 		if (p % 50 == 1 && cookie % 4 == 0)
 			cookie = (p - 1) * 4;
-		int64_t t = t0 + (int64_t)(next() % (30 * 86400));
-		int64_t secs = t % 86400, days = t / 86400;
-		/* civil date of days since 1970 (Hinnant) */
-		int64_t z = days + 719468, era = z / 146097;
-		int64_t doe = z - era * 146097;
-		int64_t yoe =
-		    (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-		int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-		int64_t mp = (5 * doy + 2) / 153;
-		int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-		int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-		int y = (int)(yoe + era * 400 + (m <= 2));
+		int64_t t = t0 + (int64_t)(next() % (30 * 86400000LL));
+		char ts[TS_FORMAT_LEN + 1];
+		ts_format(t, ts);
 		const char *ev = events[next() % 6];
 		int junk = next() % 1000 == 0;
-		printf("%04d-%02d-%02dT%02d:%02d:%02d.%03dZ,u%08llu,", y, m, d,
-		    (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60),
-		    (int)(next() % 1000), (unsigned long long)p);
+		printf("%s,u%08llu,", ts, (unsigned long long)p);
 		if (junk)
 			fputs("noreply@shop.example,", stdout);
 		else
