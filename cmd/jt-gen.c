@@ -33,6 +33,7 @@
 #include "gen_doc.h"
 #include "gen_render.h"
 #include "io.h"
+#include "radix.h"
 #include "ts.h"
 
 enum {
@@ -159,25 +160,19 @@ struct run {
 	uint64_t line[SILO_N];       /* last line written per silo */
 	struct io_out *records, *persons, *idents;
 	struct io_out *events_out; /* events mode */
-	struct sort_item *sorted, *sort_tmp;
+	struct radix_item *sort_a, *sort_tmp;
 	size_t sort_cap;
 };
 
 /*
  * Export order: batch k1, then time k2, then emission order.  Both keys
  * pack into one 64-bit integer (k1 in the top 22 bits, k2 - origin in the
- * low 42: 139 years of milliseconds), sorted by a stable LSD radix sort,
- * so records of equal keys keep their emission order.  Several times
- * faster than qsort on the records themselves.
+ * low 42: 139 years of milliseconds); the stable radix sort keeps
+ * records of equal keys in emission order.  Returns the sorted items.
  */
-struct sort_item {
-	uint64_t key;
-	uint32_t idx;
-};
-
-static void
-sort_recs(const struct gen_recs *rs, int64_t origin, struct sort_item **a,
-    struct sort_item **tmp, size_t *cap)
+static struct radix_item *
+sort_recs(const struct gen_recs *rs, int64_t origin, struct radix_item **a,
+    struct radix_item **tmp, size_t *cap)
 {
 	size_t n = rs->n;
 	if (n > *cap) {
@@ -185,30 +180,13 @@ sort_recs(const struct gen_recs *rs, int64_t origin, struct sort_item **a,
 		*a = xreallocarray(*a, n, sizeof **a);
 		*tmp = xreallocarray(*tmp, n, sizeof **tmp);
 	}
-	uint64_t all_or = 0, all_and = ~0ULL;
 	for (size_t i = 0; i < n; i++) {
 		const struct gen_rec *x = &rs->v[i];
-		uint64_t k = (uint64_t)x->k1 << 42 |
+		(*a)[i].key = (uint64_t)x->k1 << 42 |
 		    ((uint64_t)(x->k2 - origin) & ((1ULL << 42) - 1));
-		(*a)[i].key = k;
 		(*a)[i].idx = (uint32_t)i;
-		all_or |= k;
-		all_and &= k;
 	}
-	for (int shift = 0; shift < 64; shift += 8) {
-		if (((all_or ^ all_and) >> shift & 255) == 0)
-			continue; /* every key has the same byte here */
-		size_t count[257] = { 0 };
-		for (size_t i = 0; i < n; i++)
-			count[((*a)[i].key >> shift & 255) + 1]++;
-		for (int b = 0; b < 256; b++)
-			count[b + 1] += count[b];
-		for (size_t i = 0; i < n; i++)
-			(*tmp)[count[(*a)[i].key >> shift & 255]++] = (*a)[i];
-		struct sort_item *t = *a;
-		*a = *tmp;
-		*tmp = t;
-	}
+	return radix_sort(*a, *tmp, n);
 }
 
 static void
@@ -231,11 +209,12 @@ flush_block(struct run *run, struct gen_render *r)
 		struct gen_recs *rs = &r->recs[s];
 		if (rs->n == 0)
 			continue;
-		sort_recs(rs, run->w.p.start_ms, &run->sorted, &run->sort_tmp,
-		    &run->sort_cap);
+		const struct radix_item *sorted =
+		    sort_recs(rs, run->w.p.start_ms, &run->sort_a,
+			&run->sort_tmp, &run->sort_cap);
 		struct io_out *o = run->events ? run->events_out : run->silo[s];
 		for (size_t i = 0; i < rs->n; i++) {
-			const struct gen_rec *x = &rs->v[run->sorted[i].idx];
+			const struct gen_rec *x = &rs->v[sorted[i].idx];
 			io_write(o, rs->text.data + x->off, x->len);
 			run->t.records[s]++;
 			if (run->events)
@@ -725,7 +704,7 @@ main(int argc, char **argv)
 		    100 * ratio(t->conversions, t->touches),
 		    (unsigned long long)recs);
 	}
-	free(run.sorted);
+	free(run.sort_a);
 	free(run.sort_tmp);
 	gen_render_free(&run.rr[0]);
 	gen_render_free(&run.rr[1]);

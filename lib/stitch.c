@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "err.h"
+#include "radix.h"
 #include "stitch.h"
 #include "strtab.h"
 
@@ -495,17 +496,10 @@ unite(struct stitch *s, uint32_t ra, uint32_t rb)
 
 /*
  * Sorts links into the order they happened: first seen, then the row's
- * input order, then the types of their ends (lower first).  A stable LSD
- * radix sort over a 128-bit key, 8 bits a pass, skipping the bytes all
- * keys share: linear, where qsort of millions of links was a fifth of
- * the run.
+ * input order, then the types of their ends (lower first).  Two stable
+ * radix sorts, by the minor key then by the major: linear, where qsort of
+ * millions of links was a fifth of the run.
  */
-struct lkey {
-	uint64_t hi; /* first - earliest */
-	uint64_t lo; /* seq << 16 | type of a << 8 | type of b */
-	uint32_t idx;
-};
-
 static void
 sort_links(struct stitch *s, struct link *v, size_t n)
 {
@@ -515,8 +509,8 @@ sort_links(struct stitch *s, struct link *v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (v[i].first < min)
 			min = v[i].first;
-	struct lkey *k = xmalloc(n * sizeof *k), *t = xmalloc(n * sizeof *t);
-	uint64_t or_hi = 0, and_hi = ~0ULL, or_lo = 0, and_lo = ~0ULL;
+	struct radix_item *k = xmalloc(n * sizeof *k),
+			  *t = xmalloc(n * sizeof *t);
 	for (size_t i = 0; i < n; i++) {
 		uint8_t ta = s->nd[v[i].a].type, tb = s->nd[v[i].b].type;
 		if (ta > tb) {
@@ -524,36 +518,18 @@ sort_links(struct stitch *s, struct link *v, size_t n)
 			ta = tb;
 			tb = x;
 		}
-		k[i].hi = (uint64_t)(v[i].first - min);
-		k[i].lo = (uint64_t)v[i].seq << 16 | (uint64_t)ta << 8 | tb;
+		k[i].key = (uint64_t)v[i].seq << 16 | (uint64_t)ta << 8 | tb;
 		k[i].idx = (uint32_t)i;
-		or_hi |= k[i].hi;
-		and_hi &= k[i].hi;
-		or_lo |= k[i].lo;
-		and_lo &= k[i].lo;
 	}
-	for (int pass = 0; pass < 16; pass++) {
-		int hi = pass >= 8, shift = (pass % 8) * 8;
-		uint64_t diff = hi ? or_hi ^ and_hi : or_lo ^ and_lo;
-		if ((diff >> shift & 255) == 0)
-			continue;
-		size_t count[257] = { 0 };
-		for (size_t i = 0; i < n; i++)
-			count[((hi ? k[i].hi : k[i].lo) >> shift & 255) + 1]++;
-		for (int b = 0; b < 256; b++)
-			count[b + 1] += count[b];
-		for (size_t i = 0; i < n; i++)
-			t[count[(hi ? k[i].hi : k[i].lo) >> shift & 255]++] =
-			    k[i];
-		struct lkey *x = k;
-		k = t;
-		t = x;
-	}
+	struct radix_item *r = radix_sort(k, t, n);
+	for (size_t i = 0; i < n; i++)
+		r[i].key = (uint64_t)(v[r[i].idx].first - min);
+	r = radix_sort(r, r == k ? t : k, n);
 	/* apply the permutation through a copy */
 	struct link *copy = xmalloc(n * sizeof *copy);
 	memcpy(copy, v, n * sizeof *v);
 	for (size_t i = 0; i < n; i++)
-		v[i] = copy[k[i].idx];
+		v[i] = copy[r[i].idx];
 	free(copy);
 	free(k);
 	free(t);

@@ -1,0 +1,58 @@
+/* Unit tests of lib/radix.c: sorted by key, stable, against qsort. */
+#include "unit.h"
+#include "radix.h"
+#include "rng.h"
+
+static int
+by_key_then_idx(const void *x, const void *y)
+{
+	const struct radix_item *a = x, *b = y;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+static void
+test_against_qsort(void **state)
+{
+	(void)state;
+	struct rng r;
+	rng_seed(&r, 3);
+	for (int round = 0; round < 4; round++) {
+		size_t n = 1 + (size_t)rng_below(&r, 20000);
+		struct radix_item *a = malloc(n * sizeof *a),
+				  *t = malloc(n * sizeof *t),
+				  *want = malloc(n * sizeof *want);
+		/* few distinct keys (ties test stability), spread bytes */
+		for (size_t i = 0; i < n; i++) {
+			uint64_t k = rng_below(&r, round ? 50 : 3);
+			a[i].key =
+			    k << (8 * round) | (round == 3 ? 1ULL << 60 : 0);
+			a[i].idx = (uint32_t)i;
+		}
+		memcpy(want, a, n * sizeof *a);
+		qsort(want, n, sizeof *want, by_key_then_idx);
+		struct radix_item *got = radix_sort(a, t, n);
+		assert_true(got == a || got == t);
+		for (size_t i = 0; i < n; i++) {
+			assert_true(got[i].key == want[i].key);
+			assert_int_equal(got[i].idx, want[i].idx);
+		}
+		free(a);
+		free(t);
+		free(want);
+	}
+	/* empty and one-item inputs */
+	struct radix_item one = { 7, 0 }, tmp;
+	assert_true(radix_sort(&one, &tmp, 1)->key == 7);
+	assert_non_null(radix_sort(&one, &tmp, 0));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_against_qsort),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
