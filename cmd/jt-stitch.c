@@ -355,30 +355,6 @@ struct run {
 	int quiet;
 };
 
-/* CSV-quotes a field into b when it needs it. */
-static void
-put_field(struct buf *b, const char *s, size_t n)
-{
-	int quote = 0;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' ||
-		    s[i] == '\r') {
-			quote = 1;
-			break;
-		}
-	if (!quote) {
-		buf_add(b, s, n);
-		return;
-	}
-	buf_addc(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"')
-			buf_addc(b, '"');
-		buf_addc(b, s[i]);
-	}
-	buf_addc(b, '"');
-}
-
 static void
 batch_init(struct batch *b, size_t nt)
 {
@@ -491,7 +467,7 @@ fill_batch(struct reader *rd, struct batch *b)
 			for (size_t i = 0; i < e->ncols; i++) {
 				if (i)
 					buf_addc(&raw, ',');
-				put_field(&raw, e->f[i], e->len[i]);
+				csvout_field_buf(&raw, e->f[i], e->len[i], ',');
 			}
 			reject_add(
 			    &run->rl, e->file, e->line, msg, raw.data, raw.len);
@@ -546,14 +522,15 @@ fill_batch(struct reader *rd, struct batch *b)
 				size_t skip = personcol < 0 ? tn : tn + 1 + pn;
 				buf_add(tx, raw + skip, rawlen - skip);
 			} else {
-				put_field(tx, tv, tn);
+				csvout_field_buf(tx, tv, tn, ',');
 				b->tslen[r] = (uint32_t)(tx->len - b->toff[r]);
 				for (size_t i = 0; i < e->ncols; i++) {
 					if ((long)i == tscol ||
 					    (long)i == personcol)
 						continue;
 					buf_addc(tx, ',');
-					put_field(tx, e->f[i], e->len[i]);
+					csvout_field_buf(
+					    tx, e->f[i], e->len[i], ',');
 				}
 			}
 			b->toff[r + 1] = tx->len;
@@ -1286,7 +1263,8 @@ main(int argc, char **argv)
 			if ((long)i == tscol || (long)i == personcol)
 				continue;
 			struct buf h = { 0 };
-			put_field(&h, ev->col[i], strlen(ev->col[i]));
+			csvout_field_buf(
+			    &h, ev->col[i], strlen(ev->col[i]), ',');
 			io_putc(out, ',');
 			io_write(out, h.data, h.len);
 			buf_free(&h);

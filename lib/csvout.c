@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "buf.h"
 #include "csvout.h"
 
 #define ONES 0x0101010101010101ULL
@@ -139,4 +140,24 @@ csvout_row(struct csvout *w, char *const *f, const size_t *len, size_t n)
 	for (size_t i = 0; i < n; i++)
 		csvout_field(w, f[i], len ? len[i] : strlen(f[i]));
 	csvout_end(w);
+}
+
+void
+csvout_field_buf(struct buf *b, const char *s, size_t n, char delim)
+{
+	size_t i = 0;
+	while (i < n && s[i] != delim && s[i] != '"' && s[i] != '\r' &&
+	    s[i] != '\n')
+		i++;
+	if (i == n) {
+		buf_add(b, s, n);
+		return;
+	}
+	buf_addc(b, '"');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			buf_addc(b, '"');
+		buf_addc(b, s[i]);
+	}
+	buf_addc(b, '"');
 }

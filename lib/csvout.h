@@ -35,6 +35,12 @@ void csvout_plain(struct csvout *w, const char *s, size_t n);
 void csvout_str(struct csvout *w, const char *s);
 /* Ends the row with LF. */
 void csvout_end(struct csvout *w);
+/*
+ * Appends one field to a buffer with the same minimal quoting, for text
+ * that is kept before it is written (a spool, a record being built).
+ */
+struct buf;
+void csvout_field_buf(struct buf *b, const char *s, size_t n, char delim);
 /* Writes a whole row of n fields (len may be NULL: strlen is used). */
 void csvout_row(struct csvout *w, char *const *f, const size_t *len, size_t n);
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvout.h"
 #include "err.h"
 #include "gen_render.h"
 
@@ -180,23 +181,6 @@ put_iso(struct buf *b, int64_t t)
 	char s[TS_FORMAT_LEN + 1];
 	ts_format(t, s);
 	raw(b, s, TS_FORMAT_LEN);
-}
-
-/* A CSV field, quoted when it holds a delimiter, quote or line end. */
-static void
-put_csv(struct buf *b, const char *s, char delim)
-{
-	if (!strchr(s, delim) && !strpbrk(s, "\"\r\n")) {
-		put_s(b, s);
-		return;
-	}
-	rawc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			rawc(b, '"');
-		rawc(b, *s);
-	}
-	rawc(b, '"');
 }
 
 /* ---- identifiers ---- */
@@ -1098,7 +1082,7 @@ render_chat(
 	rawc(b, ',');
 	put_s(b, topics[topic]);
 	put_s(b, s->unresolved ? ",no," : ",yes,");
-	put_csv(b, openers[topic], ',');
+	csvout_field_buf(b, openers[topic], strlen(openers[topic]), ',');
 	rawc(b, '\n');
 	rec_end(r, SILO_CHAT);
 }
