@@ -147,6 +147,33 @@ grow_nodes(struct stitch *s)
 	s->cap = cap;
 }
 
+/* A node just interned as id: not seen yet, not junk, no previous key. */
+static void
+node_new(struct stitch *s, uint32_t id, uint8_t type)
+{
+	if (id >= s->cap)
+		grow_nodes(s);
+	s->n = (size_t)id + 1;
+	struct nrec *r = &s->nd[id];
+	r->type = type;
+	r->junk = JUNK_NO;
+	r->first = INT64_MAX;
+	r->last = INT64_MIN;
+	r->rows = 0;
+	r->prior = NO_KEY;
+}
+
+/* The node is on one more row, at ts. */
+static void
+node_seen(struct nrec *r, int64_t ts)
+{
+	if (ts < r->first)
+		r->first = ts;
+	if (ts > r->last)
+		r->last = ts;
+	r->rows++;
+}
+
 uint32_t
 stitch_node(struct stitch *s, size_t t, const char *v, size_t n, int64_t ts,
     int *added_out)
@@ -158,25 +185,12 @@ stitch_node(struct stitch *s, size_t t, const char *v, size_t n, int64_t ts,
 	uint32_t id =
 	    strtab_intern(s->ids, s->scratch.data, s->scratch.len, &added);
 	if (added) {
-		if (id >= s->cap)
-			grow_nodes(s);
-		s->n = (size_t)id + 1;
-		s->nd[id].type = (uint8_t)t;
-		s->nd[id].junk = JUNK_NO;
-		s->nd[id].first = INT64_MAX;
-		s->nd[id].last = INT64_MIN;
-		s->nd[id].rows = 0;
-		s->nd[id].prior = NO_KEY;
+		node_new(s, id, (uint8_t)t);
 	}
 	if (added_out)
 		*added_out = added;
-	if (ts != INT64_MIN) {
-		if (ts < s->nd[id].first)
-			s->nd[id].first = ts;
-		if (ts > s->nd[id].last)
-			s->nd[id].last = ts;
-		s->nd[id].rows++;
-	}
+	if (ts != INT64_MIN)
+		node_seen(&s->nd[id], ts);
 	return id;
 }
 
@@ -222,29 +236,15 @@ stitch_nodes(struct stitch *s, size_t k, const uint8_t *type,
 		uint32_t id = strtab_intern_hashed(s->ids, key + s->boff[j],
 		    s->boff[j + 1] - s->boff[j], s->bhash[j], &a);
 		if (a) {
-			if (id >= s->cap)
-				grow_nodes(s);
-			s->n = (size_t)id + 1;
-			s->nd[id].type = type[j];
-			s->nd[id].junk = JUNK_NO;
-			s->nd[id].first = INT64_MAX;
-			s->nd[id].last = INT64_MIN;
-			s->nd[id].rows = 0;
-			s->nd[id].prior = NO_KEY;
+			node_new(s, id, type[j]);
 		} else {
 			__builtin_prefetch(&s->nd[id], 1);
 		}
 		out[j] = id;
 		added[j] = (uint8_t)a;
 	}
-	for (size_t i = 0; i < k; i++) {
-		struct nrec *r = &s->nd[out[i]];
-		if (ts[i] < r->first)
-			r->first = ts[i];
-		if (ts[i] > r->last)
-			r->last = ts[i];
-		r->rows++;
-	}
+	for (size_t i = 0; i < k; i++)
+		node_seen(&s->nd[out[i]], ts[i]);
 }
 
 void
@@ -334,18 +334,7 @@ void
 stitch_row(
     struct stitch *s, const uint32_t *nodes, size_t n, int64_t ts, uint64_t seq)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (nodes[i] == STITCH_NONE || s->nd[nodes[i]].junk != JUNK_NO)
-			continue;
-		for (size_t j = i + 1; j < n; j++) {
-			if (nodes[j] == STITCH_NONE ||
-			    s->nd[nodes[j]].junk != JUNK_NO ||
-			    nodes[j] == nodes[i])
-				continue;
-			link_add(s, nodes[i], nodes[j], ts,
-			    seq > UINT32_MAX ? UINT32_MAX : (uint32_t)seq);
-		}
-	}
+	stitch_rows(s, 1, n, nodes, &ts, &seq);
 }
 
 void
