@@ -154,6 +154,7 @@ struct run {
 	struct gen_world w;
 	struct gen_render rr[2]; /* rendered by main, written by the writer */
 	struct buf scratch;      /* the person key, for identifiers.csv */
+	struct buf row, ids_scratch; /* working memory of write_person */
 	struct gen_totals t;
 	int events;
 	struct io_out *silo[SILO_N]; /* world mode */
@@ -293,24 +294,24 @@ write_person(
 {
 	struct io_out *o = run->persons;
 	char key[16];
-	struct buf b = { 0 };
+	struct buf *b = &run->row; /* kept: no allocation a person */
 
-	buf_add(&b, key, gen_person_key(p->index, key));
-	buf_addc(&b, ',');
+	buf_clear(b);
+	buf_add(b, key, gen_person_key(p->index, key));
+	buf_addc(b, ',');
 	if (p->partner >= 0)
-		buf_add(&b, key, gen_person_key((uint32_t)p->partner, key));
-	buf_printf(&b, ",%.4f,%.5f,%d,%d,%d,%s,S%02u,%u,%u,%llu.%02llu\n",
+		buf_add(b, key, gen_person_key((uint32_t)p->partner, key));
+	buf_printf(b, ",%.4f,%.5f,%d,%d,%d,%s,S%02u,%u,%u,%llu.%02llu\n",
 	    p->activity, p->intent, p->has_account, p->has_email, p->subscribed,
 	    p->has_app ? gen_app_versions[p->app_version] : "", p->store + 1u,
 	    res->touches, res->conversions,
 	    (unsigned long long)(res->revenue_cents / 100),
 	    (unsigned long long)(res->revenue_cents % 100));
-	io_write(o, b.data, b.len);
-	buf_free(&b);
+	io_write(o, b->data, b->len);
 
 	buf_clear(&run->scratch);
 	buf_add(&run->scratch, key, gen_person_key(p->index, key));
-	gen_person_idents(p, write_ident, run);
+	gen_person_idents(p, &run->ids_scratch, write_ident, run);
 }
 
 static void
@@ -390,6 +391,16 @@ put_money(struct buf *b, int64_t cents)
 	    (long long)(cents % 100));
 }
 
+/* Writes b to path atomically and frees it. */
+static void
+write_whole(const char *path, struct buf *b)
+{
+	struct io_out *o = io_out_open(path);
+	io_write(o, b->data, b->len);
+	io_out_close(o);
+	buf_free(b);
+}
+
 static void
 write_channels(const struct run *run, const char *path)
 {
@@ -418,10 +429,7 @@ write_channels(const struct run *run, const char *path)
 		buf_printf(
 		    &b, ",%.2f\n", share * (double)t->revenue_cents / 100.0);
 	}
-	struct io_out *o = io_out_open(path);
-	io_write(o, b.data, b.len);
-	io_out_close(o);
-	buf_free(&b);
+	write_whole(path, &b);
 }
 
 static void
@@ -451,10 +459,7 @@ write_frictions(const struct run *run, const char *path)
 							    : 0),
 		    fi->what);
 	}
-	struct io_out *o = io_out_open(path);
-	io_write(o, b.data, b.len);
-	io_out_close(o);
-	buf_free(&b);
+	write_whole(path, &b);
 }
 
 static void
@@ -479,10 +484,7 @@ write_summary(const struct run *run, const char *path)
 	for (int s = 0; s < SILO_N; s++)
 		buf_printf(&b, "records_%s,%llu\n", gen_silos[s].source,
 		    (unsigned long long)t->records[s]);
-	struct io_out *o = io_out_open(path);
-	io_write(o, b.data, b.len);
-	io_out_close(o);
-	buf_free(&b);
+	write_whole(path, &b);
 }
 
 static void
@@ -709,6 +711,8 @@ main(int argc, char **argv)
 	gen_render_free(&run.rr[0]);
 	gen_render_free(&run.rr[1]);
 	buf_free(&run.scratch);
+	buf_free(&run.row);
+	buf_free(&run.ids_scratch);
 	gen_world_free(&run.w);
 	return 0;
 }

@@ -345,10 +345,12 @@ put_loyalty(struct buf *b, const struct gen_person *p)
 }
 
 void
-gen_person_idents(const struct gen_person *p, gen_ident_fn fn, void *ctx)
+gen_person_idents(
+    const struct gen_person *p, struct buf *scratch, gen_ident_fn fn, void *ctx)
 {
-	struct buf b = { 0 };
+	struct buf b = *scratch; /* its memory, returned below */
 	buf_reserve(&b, REC_MAX);
+	b.len = 0;
 #define EMIT(type, kind)                                                       \
 	do {                                                                   \
 		b.data[b.len] = '\0';                                          \
@@ -393,7 +395,7 @@ gen_person_idents(const struct gen_person *p, gen_ident_fn fn, void *ctx)
 		}
 	}
 #undef EMIT
-	buf_free(&b);
+	*scratch = b;
 }
 
 /* ---- records ---- */
@@ -622,22 +624,22 @@ landing(struct web_visit *v, int channel, const char *campaign,
 		break;
 	default: /* direct */ break;
 	}
-	struct buf u = { 0 };
-	buf_reserve(&u, REC_MAX);
-	put_s(&u, SITE);
-	put_s(&u, path);
+	struct buf *u = &v->r->scratch; /* kept: no allocation a visit */
+	buf_clear(u);
+	buf_reserve(u, REC_MAX);
+	put_s(u, SITE);
+	put_s(u, path);
 	if (path[strlen(path) - 1] == '/' && strcmp(path, "/") != 0)
-		put_u(&u, product);
+		put_u(u, product);
 	if (*src) {
-		put_s(&u, "?utm_source=");
-		put_s(&u, *src);
-		put_s(&u, "&utm_medium=");
-		put_s(&u, *med);
-		put_s(&u, "&utm_campaign=");
-		put_s(&u, *name);
+		put_s(u, "?utm_source=");
+		put_s(u, *src);
+		put_s(u, "&utm_medium=");
+		put_s(u, *med);
+		put_s(u, "&utm_campaign=");
+		put_s(u, *name);
 	}
-	set_url(v->url, u.data, u.len);
-	buf_free(&u);
+	set_url(v->url, u->data, u->len);
 }
 
 /*

@@ -94,11 +94,13 @@ size_t gen_person_key(uint32_t index, char out[16]);
 /*
  * The person's identifiers as jt-ingest writes them (normalised), for the
  * truth files: fn(ctx, id_type, value, kind) for each; kind is "own" or
- * "household".
+ * "household".  scratch is working memory the caller keeps between
+ * calls (no allocation per person).
  */
 typedef void (*gen_ident_fn)(
     void *ctx, const char *type, const char *value, const char *kind);
-void gen_person_idents(const struct gen_person *p, gen_ident_fn fn, void *ctx);
+void gen_person_idents(const struct gen_person *p, struct buf *scratch,
+    gen_ident_fn fn, void *ctx);
 
 /* Placeholder identifiers written by the silos (truth: junk). */
 struct gen_junk {
