@@ -24,6 +24,7 @@
 #include "evin.h"
 #include "ident.h"
 #include "io.h"
+#include "lines.h"
 #include "re.h"
 #include "reject.h"
 #include "spec.h"
@@ -146,6 +147,16 @@ struct junk_check {
 	struct buf low;
 };
 
+/* out = s[0..n) with ASCII letters lower-cased. */
+static void
+lower(struct buf *out, const char *s, size_t n)
+{
+	buf_clear(out);
+	for (size_t i = 0; i < n; i++)
+		buf_addc(
+		    out, s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i]);
+}
+
 /* Why value v is junk (JUNK_NO when it is not); v is already trimmed. */
 static enum stitch_junk
 junk_of(struct junk_check *j, const char *v, size_t n)
@@ -154,11 +165,7 @@ junk_of(struct junk_check *j, const char *v, size_t n)
 		return JUNK_LIST;
 	if (!j->nblocks && !j->listed)
 		return JUNK_NO;
-	buf_clear(&j->low);
-	for (size_t i = 0; i < n; i++) {
-		char c = v[i];
-		buf_addc(&j->low, c >= 'A' && c <= 'Z' ? (char)(c + 32) : c);
-	}
+	lower(&j->low, v, n);
 	for (size_t i = 0; i < j->nblocks; i++)
 		if (re_match(j->blocks[i], j->low.data, j->low.len))
 			return JUNK_REGEX;
@@ -185,38 +192,27 @@ load_block_file(struct junk_check *j, const char *path)
 	struct io_in *in = io_open(path);
 	if (!in)
 		err_die("%s: %s", path, strerror(errno));
-	struct buf all = { 0 };
-	char chunk[65536];
-	const char *why;
-	long got;
-	while ((got = io_read(in, chunk, sizeof chunk, &why)) > 0)
-		buf_add(&all, chunk, (size_t)got);
-	if (got < 0)
-		err_die("%s: %s", path, why);
-	io_close(in);
+	struct lines *l = lines_new(in, 0);
 	j->listed = strtab_new();
-	char *p = all.data, *end = all.data + all.len;
-	while (p && p < end) {
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = (size_t)((nl ? nl : end) - p);
-		const char *v = p;
-		if (n && v[n - 1] == '\r')
-			n--;
-		trim(&v, &n);
-		if (n && v[0] != '#') {
-			struct buf low = { 0 };
-			for (size_t i = 0; i < n; i++)
-				buf_addc(&low,
-				    v[i] >= 'A' && v[i] <= 'Z'
-					? (char)(v[i] + 32)
-					: v[i]);
-			int added;
-			strtab_intern(j->listed, low.data, low.len, &added);
-			buf_free(&low);
-		}
-		p = nl ? nl + 1 : end;
+	char *v;
+	size_t n;
+	long line;
+	enum lines_status st;
+	while ((st = lines_next(l, &v, &n, &line)) != LINES_EOF) {
+		if (st == LINES_FAIL)
+			err_die("%s: %s", path, lines_error(l));
+		if (st == LINES_LONG)
+			err_die("%s:%ld: line too long", path, line);
+		const char *t = v;
+		trim(&t, &n);
+		if (n == 0 || t[0] == '#')
+			continue;
+		lower(&j->low, t, n);
+		int added;
+		strtab_intern(j->listed, j->low.data, j->low.len, &added);
 	}
-	buf_free(&all);
+	lines_free(l);
+	io_close(in);
 }
 
 /* ---- the identifier columns ---- */
