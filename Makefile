@@ -30,7 +30,9 @@ LIB_SRC   = $(sort $(wildcard lib/*.c))
 LIB_OBJ   = $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIBJT     = $(BUILD)/libjt.a
 TOOLS     = $(sort $(patsubst cmd/%.c,%,$(wildcard cmd/*.c)))
-BINS      = $(TOOLS:%=$(BUILD)/bin/%)
+# Tools written in sh (scripts/jt-*): copied into build/bin with the version.
+SCRIPT_TOOLS = jt-nightly
+BINS      = $(TOOLS:%=$(BUILD)/bin/%) $(SCRIPT_TOOLS:%=$(BUILD)/bin/%)
 UNIT_SRC  = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 BENCH_SRC = $(sort $(wildcard scripts/bench/*.c))
@@ -45,6 +47,10 @@ all: $(BINS)
 $(BUILD)/lib/%.o: lib/%.c
 	@mkdir -p $(@D) $(BUILD)/dep
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(DEP) -c -o $@ $<
+
+$(SCRIPT_TOOLS:%=$(BUILD)/bin/%): $(BUILD)/bin/%: scripts/%
+	@mkdir -p $(@D)
+	sed 's/@VERSION@/$(VERSION)/' $< >$@.tmp && chmod 755 $@.tmp && mv $@.tmp $@
 
 $(LIBJT): $(LIB_OBJ)
 	@rm -f $@
@@ -97,7 +103,7 @@ install: all
 		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; done
 
 uninstall:
-	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(SCRIPT_TOOLS:%=$(DESTDIR)$(BINDIR)/%)
 	for m in $(MANS); do s=$${m##*.}; \
 		rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
 

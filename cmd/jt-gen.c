@@ -584,7 +584,7 @@ main(int argc, char **argv)
 			"truth/records.csv.gz", "truth/persons.csv",
 			"truth/identifiers.csv", "truth/channels.csv",
 			"truth/frictions.csv", "truth/summary.csv", "README",
-			"ingest.sh", "truth" };
+			"ingest.sh", "jt-nightly.conf", "truth" };
 		for (size_t fi = 0; fi < sizeof files / sizeof files[0]; fi++)
 			will_make(dir, files[fi]);
 		err_cleanup_push(cleanup_tmpdir, NULL);
@@ -668,6 +668,11 @@ main(int argc, char **argv)
 		io_out_close(o);
 		if (chmod(f, 0755) != 0)
 			err_die("%s: %s", f, strerror(errno));
+		free(f);
+		f = path_in(dir, "jt-nightly.conf");
+		o = io_out_open(f);
+		gen_write_nightly_conf(o, gz);
+		io_out_close(o);
 		free(f);
 		/* publish: the new folder replaces the old in one rename */
 		struct stat st;

@@ -1,5 +1,5 @@
 /*
- * gen_doc: a world's README and ingest.sh (gen_doc.h).
+ * gen_doc: a world's README, ingest.sh and jt-nightly.conf (gen_doc.h).
  *
  * The ingest commands here are the reference for reading each silo: the
  * tests run this very script and compare its output with the truth.
@@ -11,7 +11,8 @@
 #include "gen_doc.h"
 #include "ts.h"
 
-static const char ingest_sh[] =
+/* The script's head; the exports' paths and one command per silo follow. */
+static const char ingest_head[] =
     "#!/bin/sh\n"
     "# ingest.sh: every silo export of this jt-gen world to events of\n"
     "# jt-events(5), one CSV per silo, with the options each one needs.\n"
@@ -25,101 +26,160 @@ static const char ingest_sh[] =
     "out=${1:-$here/events}\n"
     "ingest=${JT_INGEST:-jt-ingest}\n"
     "mkdir -p \"$out\"\n"
-    "\n"
-    "%FILES%"
-    "# The web tag: JSON lines, ISO times in UTC, utm parameters parsed "
-    "into\n"
-    "# context.campaign; the built-in grouping derives the channel, and "
-    "hits\n"
-    "# whose referrer is the shop itself get none (internal "
-    "navigation).\n"
-    "\"$ingest\" -f jsonl --channels web --site shop.example --source web "
-    "--keep '' \\\n"
-    "    --map ts=timestamp,id_cookie=anonymousId,id_user=userId,"
-    "id_email=context.traits.email \\\n"
-    "    --map event=event,value=properties.revenue,record=messageId \\\n"
-    "    --map url=context.page.url,referrer=context.page.referrer \\\n"
-    "    --map utm_source=context.campaign.source,utm_medium=context."
-    "campaign.medium \\\n"
-    "    --map utm_campaign=context.campaign.name \\\n"
-    "    -o \"$out/web.csv\" \"$web\"\n"
-    "\n"
-    "# The app gateway: an access log with the account in the user field, "
-    "the\n"
-    "# device and app version in the user agent, a request id at the end "
-    "and\n"
-    "# times with the gateway's own UTC offset.\n"
-    "\"$ingest\" -f regex --source app --set channel=app --keep "
-    "app_version,record \\\n"
-    "    --regex '^\\S+ \\S+ (?<id_user>\\S+) \\[(?<ts>[^]]+)\\] "
-    "\"[A-Z]+ /api/v2/(?<event>[a-z]+)\\S*?(?:\\?total=(?<value>[0-9.]+))? "
-    "[^\"]*\" \\d+ \\d+ \"[^\"]*\" \"ShopApp/(?<app_version>[0-9.]+) "
-    "\\([^;]*; device (?<id_device>[0-9A-F-]+)\\)\" (?<record>\\S+)$' \\\n"
-    "    --ts-format '%d/%b/%Y:%H:%M:%S %z' \\\n"
-    "    -o \"$out/app.csv\" \"$app\"\n"
-    "\n"
-    "# The e-mail platform: epoch seconds, addresses as typed at sign-up.\n"
-    "\"$ingest\" --source email --set channel=email --keep '' \\\n"
-    "    --map 'ts=Event Time,id_email=Email Address,event=Event Type' \\\n"
-    "    --map 'record=Event ID,campaign=Campaign' \\\n"
-    "    -o \"$out/email.csv\" \"$esp\"\n"
-    "\n"
-    "# The call center: semicolons, CRLF, a byte order mark, 12-hour local "
-    "times\n"
-    "# in New York and caller numbers written every which way.\n"
-    "\"$ingest\" -d ';' --source call_center --set channel=call_center "
-    "--keep '' \\\n"
-    "    --tz America/New_York --ts-format '%m/%d/%Y %I:%M:%S %p' "
-    "--phone-country 1 \\\n"
-    "    --map 'ts=Start (local),id_phone=Caller,id_user=Account,"
-    "event=Disposition' \\\n"
-    "    --map 'value=Order Amount,record=Call ID,reason=Reason,queue=Queue,"
-    "agent=Agent' \\\n"
-    "    -o \"$out/calls.csv\" \"$calls\"\n"
-    "\n"
-    "# The chat desk: epoch milliseconds.\n"
-    "\"$ingest\" --source chat --set channel=chat,event=chat --keep '' \\\n"
-    "    --map ts=started_ms,id_email=visitor_email,id_user=user_id,"
-    "record=chat_id \\\n"
-    "    --map topic=topic,resolved=resolved \\\n"
-    "    -o \"$out/chat.csv\" \"$chat\"\n"
-    "\n"
-    "# The stores' tills: tab-separated, local times in Chicago.\n"
-    "\"$ingest\" -f tsv --source store --set channel=store,event=purchase "
-    "--keep '' \\\n"
-    "    --tz America/Chicago \\\n"
-    "    --map ts=local_time,id_loyalty=loyalty_card,id_email=email,"
-    "value=total,record=receipt,store=store \\\n"
-    "    -o \"$out/store.csv\" \"$pos\"\n"
-    "\n"
-    "# The account database: not events but the links between an account "
-    "and its\n"
-    "# e-mail, phone and loyalty card (give it to jt-stitch with --links).\n"
-    "\"$ingest\" --source crm --set event=account --keep '' --phone-country 1 "
-    "\\\n"
-    "    --map ts=created_at,id_user=account_id,id_email=email,id_phone=phone,"
-    "id_loyalty=loyalty_card \\\n"
-    "    --map record=account_id,marketing_opt_in=marketing_opt_in \\\n"
-    "    -o \"$out/crm.csv\" \"$crm\"\n";
+    "\n";
+
+/*
+ * How each silo is read, in gen_silos order: a comment, the name of its
+ * events file, the shell variable ingest.sh keeps its path in, and the
+ * jt-ingest options (lines joined by " \\\n    ", as both files print
+ * them).  ingest.sh and jt-nightly.conf are both made from this table, so
+ * the two cannot disagree.
+ */
+static const struct silo_read {
+	const char *comment, *name, *var, *opts;
+	int links; /* identity links for jt-stitch --links, not events */
+} reads[SILO_N] = {
+	{ "# The web tag: JSON lines, ISO times in UTC, utm parameters parsed "
+	  "into\n"
+	  "# context.campaign; the built-in grouping derives the channel, and "
+	  "hits\n"
+	  "# whose referrer is the shop itself get none (internal "
+	  "navigation).\n",
+	    "web", "web",
+	    "-f jsonl --channels web --site shop.example --source web "
+	    "--keep '' \\\n"
+	    "    --map ts=timestamp,id_cookie=anonymousId,id_user=userId,"
+	    "id_email=context.traits.email \\\n"
+	    "    --map event=event,value=properties.revenue,record=messageId \\\n"
+	    "    --map url=context.page.url,referrer=context.page.referrer \\\n"
+	    "    --map utm_source=context.campaign.source,utm_medium=context."
+	    "campaign.medium \\\n"
+	    "    --map utm_campaign=context.campaign.name",
+	    0 },
+	{ "# The app gateway: an access log with the account in the user field, "
+	  "the\n"
+	  "# device and app version in the user agent, a request id at the end "
+	  "and\n"
+	  "# times with the gateway's own UTC offset.\n",
+	    "app", "app",
+	    "-f regex --source app --set channel=app --keep "
+	    "app_version,record \\\n"
+	    "    --regex '^\\S+ \\S+ (?<id_user>\\S+) \\[(?<ts>[^]]+)\\] "
+	    "\"[A-Z]+ /api/v2/(?<event>[a-z]+)\\S*?(?:\\?total=(?<value>[0-9.]+))? "
+	    "[^\"]*\" \\d+ \\d+ \"[^\"]*\" \"ShopApp/(?<app_version>[0-9.]+) "
+	    "\\([^;]*; device (?<id_device>[0-9A-F-]+)\\)\" (?<record>\\S+)$' \\\n"
+	    "    --ts-format '%d/%b/%Y:%H:%M:%S %z'",
+	    0 },
+	{ "# The e-mail platform: epoch seconds, addresses as typed at sign-up.\n",
+	    "email", "esp",
+	    "--source email --set channel=email --keep '' \\\n"
+	    "    --map 'ts=Event Time,id_email=Email Address,event=Event Type' \\\n"
+	    "    --map 'record=Event ID,campaign=Campaign'",
+	    0 },
+	{ "# The call center: semicolons, CRLF, a byte order mark, 12-hour local "
+	  "times\n"
+	  "# in New York and caller numbers written every which way.\n",
+	    "calls", "calls",
+	    "-d ';' --source call_center --set channel=call_center "
+	    "--keep '' \\\n"
+	    "    --tz America/New_York --ts-format '%m/%d/%Y %I:%M:%S %p' "
+	    "--phone-country 1 \\\n"
+	    "    --map 'ts=Start (local),id_phone=Caller,id_user=Account,"
+	    "event=Disposition' \\\n"
+	    "    --map 'value=Order Amount,record=Call ID,reason=Reason,queue=Queue,"
+	    "agent=Agent'",
+	    0 },
+	{ "# The chat desk: epoch milliseconds.\n", "chat", "chat",
+	    "--source chat --set channel=chat,event=chat --keep '' \\\n"
+	    "    --map ts=started_ms,id_email=visitor_email,id_user=user_id,"
+	    "record=chat_id \\\n"
+	    "    --map topic=topic,resolved=resolved",
+	    0 },
+	{ "# The stores' tills: tab-separated, local times in Chicago.\n", "store",
+	    "pos",
+	    "-f tsv --source store --set channel=store,event=purchase "
+	    "--keep '' \\\n"
+	    "    --tz America/Chicago \\\n"
+	    "    --map ts=local_time,id_loyalty=loyalty_card,id_email=email,"
+	    "value=total,record=receipt,store=store",
+	    0 },
+	{ "# The account database: not events but the links between an account "
+	  "and its\n"
+	  "# e-mail, phone and loyalty card (give it to jt-stitch with --links).\n",
+	    "crm", "crm",
+	    "--source crm --set event=account --keep '' --phone-country 1 "
+	    "\\\n"
+	    "    --map ts=created_at,id_user=account_id,id_email=email,id_phone=phone,"
+	    "id_loyalty=loyalty_card \\\n"
+	    "    --map record=account_id,marketing_opt_in=marketing_opt_in",
+	    1 },
+};
+
+/* An export's file name in the world's folder. */
+static void
+put_export(struct io_out *o, int silo, int gz)
+{
+	io_puts(o, gen_silos[silo].file);
+	if (gz)
+		io_puts(o, ".gz");
+}
 
 void
 gen_write_ingest_sh(struct io_out *o, int gz)
 {
-	static const char *const var[] = { "web", "app", "esp", "calls", "chat",
-		"pos", "crm" };
-	_Static_assert(sizeof var / sizeof var[0] == SILO_N, "a name per silo");
-	const char *mark = strstr(ingest_sh, "%FILES%");
-	io_write(o, ingest_sh, (size_t)(mark - ingest_sh));
+	io_puts(o, ingest_head);
 	io_puts(o, "# The exports (jt-ingest reads them gzipped or not).\n");
 	for (int s = 0; s < SILO_N; s++) {
-		io_puts(o, var[s]);
+		io_puts(o, reads[s].var);
 		io_puts(o, "=\"$here/");
-		io_puts(o, gen_silos[s].file);
-		io_puts(o, gz ? ".gz\"\n" : "\"\n");
+		put_export(o, s, gz);
+		io_puts(o, "\"\n");
 	}
-	io_puts(o, "\n");
-	mark += strlen("%FILES%");
-	io_write(o, mark, strlen(mark));
+	for (int s = 0; s < SILO_N; s++) {
+		const struct silo_read *r = &reads[s];
+		io_puts(o, "\n");
+		io_puts(o, r->comment);
+		io_puts(o, "\"$ingest\" ");
+		io_puts(o, r->opts);
+		io_puts(o, " \\\n    -o \"$out/");
+		io_puts(o, r->name);
+		io_puts(o, ".csv\" \"$");
+		io_puts(o, r->var);
+		io_puts(o, "\"\n");
+	}
+}
+
+void
+gen_write_nightly_conf(struct io_out *o, int gz)
+{
+	io_puts(o,
+	    "# jt-nightly.conf: how jt-nightly(1) reads this world's exports.\n"
+	    "#   events NAME FILE OPTIONS   a silo export, read by jt-ingest "
+	    "OPTIONS\n"
+	    "#   links NAME FILE OPTIONS    identity links, given to jt-stitch "
+	    "--links\n"
+	    "#   TOOL OPTIONS               more options for a step (stitch, "
+	    "journey,\n"
+	    "#                              attribute, friction)\n"
+	    "# Words are quoted as in sh; a line ending in \\ goes on.\n"
+	    "\n"
+	    "# The shop's funnel, on the web (page_view ...) and in the app\n"
+	    "# (products ...); the default conversions (purchase, order) fit.\n"
+	    "friction --funnel 'view=^(page_view|products)$,"
+	    "cart=^(add_to_cart|cart)$,checkout=^checkout$,"
+	    "purchase=^(purchase|order)$'\n");
+	for (int s = 0; s < SILO_N; s++) {
+		const struct silo_read *r = &reads[s];
+		io_puts(o, "\n");
+		io_puts(o, r->comment);
+		io_puts(o, r->links ? "links " : "events ");
+		io_puts(o, r->name);
+		io_puts(o, " ");
+		put_export(o, s, gz);
+		io_puts(o, " ");
+		io_puts(o, r->opts);
+		io_puts(o, "\n");
+	}
 }
 
 static void
@@ -222,6 +282,9 @@ gen_write_readme(struct io_out *o, const struct gen_world *w,
 	    "ingest.sh turns every export into events with jt-ingest (the "
 	    "options each\nsilo needs are the documentation of its format): "
 	    "sh ingest.sh [OUTDIR].\n"
+	    "jt-nightly.conf says the same for jt-nightly(1), which runs the "
+	    "whole\npipeline on the folder: jt-nightly --config "
+	    "jt-nightly.conf . OUTDIR.\n"
 	    "Every event keeps its record id in the column record.\n\n");
 
 	buf_adds(&b,

@@ -27,5 +27,7 @@ struct gen_totals {
 void gen_write_readme(struct io_out *o, const struct gen_world *w,
     const struct gen_totals *t, int gz);
 void gen_write_ingest_sh(struct io_out *o, int gz);
+/* The jt-nightly(1) configuration reading the world's exports. */
+void gen_write_nightly_conf(struct io_out *o, int gz);
 
 #endif
