@@ -1,52 +1,65 @@
 #!/bin/sh
-# scripts/demo.sh BINDIR: runs the pipeline on the bundled world
-# (testdata/world, made by jt-gen with a fixed seed: six silo exports and
-# the truth behind them) and writes the results into demo-out/.  Steps
-# whose tool is not built yet are skipped with a note, so the demo grows
-# with the suite.
+# scripts/demo.sh BINDIR: the whole pipeline on the bundled world
+# (testdata/world, made by jt-gen with a fixed seed: seven silo exports and
+# the truth behind them), run the way a nightly cron job runs it
+# (jt-nightly with the world's jt-nightly.conf).  Writes demo/: every CSV
+# report, the identity audit, a PNG per chart and index.html; then prints
+# a short summary, judged against the world's truth where it has one.
 set -eu
 BIN=$(cd "${1:-build/bin}" && pwd)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORLD="$ROOT/testdata/world"
-OUT="$ROOT/demo-out"
+OUT="$ROOT/demo"
 PATH="$BIN:$PATH"
 export PATH
-mkdir -p "$OUT"
 note() { echo "demo: $*"; }
-have() { [ -x "$BIN/$1" ]; }
+started=$(date +%s)
 
-note "tools built: $(cd "$BIN" && ls | tr '\n' ' ')"
-note "0. the world: $(sed -n 4p "$WORLD/README") (testdata/world/README)"
-note "1. jt-ingest: every silo's export to events (demo-out/events/*.csv)"
-JT_INGEST="$BIN/jt-ingest" sh "$WORLD/ingest.sh" "$OUT/events"
-for f in "$OUT"/events/*.csv; do
-	printf '  %-12s %6s events\n' "$(basename "$f")" "$(($(wc -l <"$f") - 1))"
+note "the world: $(sed -n 4p "$WORLD/README") (testdata/world/README)"
+note "running: jt-nightly --date 2026-10-31 testdata/world demo.run"
+note "  (ingest 7 exports, stitch, journey, attribute with every model, friction, charts)"
+rm -rf "$OUT.run"
+jt-nightly -q --date 2026-10-31 "$WORLD" "$OUT.run"
+rm -rf "$OUT"
+mv "$OUT.run/2026-10-31" "$OUT"
+mv "$OUT.run/jt-nightly.log" "$OUT/"
+rm -rf "$OUT.run"
+
+# column number of $2 in the header of CSV file $1
+col() { head -1 "$1" | tr ',' '\n' | grep -nx "$2" | cut -d: -f1; }
+
+note "1. events per silo (demo/silos/):"
+for f in "$OUT"/silos/*.csv; do
+	printf '  %-8s %6d rows\n' "$(basename "$f" .csv)" "$(($(wc -l <"$f") - 1))"
 done
-# One stream over the union of the silos' columns (jt-events(5)); count
-# events per channel (empty = internal navigation, resolved by jt-journey).
-# The account table (crm.csv) holds identity links for jt-stitch, not events.
-jt-ingest -q --keep '' -o "$OUT/all.events.csv" $(ls "$OUT"/events/*.csv | grep -v /crm.csv)
-note "events by channel, all silos (demo-out/all.events.csv):"
-awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "channel") c = i; next }
-	{ n[$c == "" ? "(internal)" : $c]++ }
-	END { for (k in n) printf "  %-18s %d\n", k, n[k] }' "$OUT/all.events.csv" | sort
-if have jt-stitch; then
-	note "2. jt-stitch: who is who (demo-out/events.csv, ids.csv, audit.csv)"
-	jt-stitch --links "$OUT/events/crm.csv" --audit "$OUT/audit.csv" \
-		--map-out "$OUT/ids.csv" -o "$OUT/events.csv" \
-		$(ls "$OUT"/events/*.csv | grep -v /crm.csv)
-	mkdir -p "$OUT/truth"
-	cp "$WORLD"/truth/*.csv "$OUT/truth/"
-	gzip -dc "$WORLD/truth/records.csv.gz" >"$OUT/truth/records.csv"
-	note "persons found, judged against the world's truth:"
-	awk -F, -f "$ROOT/scripts/stitch-quality.awk" "$OUT/truth/records.csv" \
-		"$OUT/truth/persons.csv" "$OUT/truth/identifiers.csv" \
-		"$OUT/events.csv" | sed 's/^/  /'
-fi
-note "the true credit of each channel (testdata/world/truth/channels.csv):"
-awk -F, 'NR > 1 { printf "  %-18s removal effect %.3f, %7.1f conversions\n", $1, $6, $7 }' \
-	"$WORLD/truth/channels.csv"
-for step in journey attribute friction plot; do
-	have "jt-$step" || note "jt-$step: not built yet (a later step of the plan)"
-done
-note "done: results in demo-out/"
+note "2. persons (demo/identity-map.csv, demo/identity-audit.csv):"
+grep '^jt-stitch: ' "$OUT/jt-nightly.log" | tail -1 | sed 's/^jt-stitch: /  /' | fold -s -w 76 | sed '2,$s/^/  /'
+mkdir -p "$OUT/truth"
+cp "$WORLD"/truth/*.csv "$OUT/truth/"
+gzip -dc "$WORLD/truth/records.csv.gz" >"$OUT/truth/records.csv"
+note "   judged against the world's truth:"
+awk -F, -f "$ROOT/scripts/stitch-quality.awk" "$OUT/truth/records.csv" \
+	"$OUT/truth/persons.csv" "$OUT/truth/identifiers.csv" \
+	"$OUT/events.csv" | sed 's/^/  /'
+rm -f "$OUT/truth/records.csv"
+note "3. journeys (demo/journeys.csv):"
+awk -F, -v cv="$(col "$OUT/journeys.csv" conversions)" \
+	-v vv="$(col "$OUT/journeys.csv" value)" -v jv="$(col "$OUT/journeys.csv" converted)" '
+	NR > 1 { n++; c += $cv; v += $vv; j += $jv }
+	END { printf "  %d journeys, %d converted, %d conversions, revenue %.2f\n", n, j, c, v }' \
+	"$OUT/journeys.csv"
+note "4. top channels by Markov credit (demo/attribution.csv), next to the truth:"
+awk -F, 'NR == FNR { if (FNR > 1) truth[$1] = $7; next }
+	FNR > 1 && $1 == "markov" { printf "%s,%s,%s,%s\n", $2, $3, $5, ($2 in truth) ? truth[$2] : "?" }' \
+	"$WORLD/truth/channels.csv" "$OUT/attribution.csv" | sort -t, -k2,2gr | head -5 |
+	while IFS=, read -r ch conv share truth; do
+		printf '  %-16s %7.1f conversions (%4.1f%%), true credit %s\n' \
+			"$ch" "$conv" "$(echo "$share" | awk '{ print $1 * 100 }')" "$truth"
+	done
+note "5. top friction points (demo/friction.csv), next to the true cost:"
+awk -F, 'NR > 1 && $11 == 1 { printf "  %-15s %-12s %-22s impact %7.1f  z %5.1f\n", $1, $2, $3, $9, $10; if (++n == 3) exit }' \
+	"$OUT/friction.csv"
+awk -F, 'NR > 1 { printf "  truth: %-15s %-12s %-22s %s conversions lost\n", $1, $2, $3, $7 }' \
+	"$WORLD/truth/frictions.csv"
+note "charts: $(cd "$OUT" && ls *.png | tr '\n' ' ')"
+note "done in $(($(date +%s) - started)) s: open demo/index.html"
