@@ -171,6 +171,12 @@ pathtab_channel(const struct pathtab *t, uint32_t id)
 	return strtab_str(t->chan, id, &n);
 }
 
+uint32_t
+pathtab_find(const struct pathtab *t, const char *name)
+{
+	return strtab_find(t->chan, name, strlen(name));
+}
+
 static const struct pathtab *sort_tab;
 
 static int

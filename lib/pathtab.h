@@ -57,6 +57,9 @@ pathtab_nchannels(const struct pathtab *t)
 /* The name of channel id (valid until pathtab_free). */
 const char *pathtab_channel(const struct pathtab *t, uint32_t id);
 
+/* The id of the channel named name, or UINT32_MAX. */
+uint32_t pathtab_find(const struct pathtab *t, const char *name);
+
 /*
  * Parses a count or amount: a finite decimal number >= 0; an empty field
  * is 0.  Returns 0, or -1 when s[0..n) is not such a number.
