@@ -18,6 +18,8 @@
 
 #include "strtab.h"
 
+#define PATHTAB_CACHE_BITS 8
+
 struct pathtab {
 	struct strtab *chan; /* channel names; id = index */
 	size_t n;            /* rows */
@@ -27,6 +29,14 @@ struct pathtab {
 				parallel to tch; NULL unless with_age */
 	double *conv, *value, *null; /* per row */
 	size_t cap, tcap;
+	/* private: the row being parsed, and a cache of channel ids */
+	size_t *seg, segcap;
+	struct pathtab_cache {
+		const char *s;
+		size_t n;
+		uint64_t a, b; /* its first and last 8 bytes */
+		uint32_t id;
+	} cache[1 << PATHTAB_CACHE_BITS];
 };
 
 /*
