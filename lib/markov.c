@@ -309,16 +309,27 @@ sys_free(struct sys *y)
 	free(y->b2);
 }
 
-/* Error estimate of a sweep that changed x by d after one that changed
- * it by prev: d * rho / (1 - rho) with rho = d / prev (geometric tail). */
+/*
+ * Error estimate after a sweep that changed x by at most d: the tail of a
+ * geometric series, d * rho / (1 - rho), with rho the larger of the last
+ * two ratios of successive changes (Gauss-Seidel from 0 on this M-matrix
+ * system increases monotonically).  *r1 and *r0 carry the last two
+ * changes between calls.
+ */
 static int
-small_enough(double d, double prev, double scale)
+small_enough(double d, double *r1, double *r0, double scale)
 {
+	double prev = *r1, prev2 = *r0;
+	*r0 = prev;
+	*r1 = d;
 	if (d == 0)
 		return 1;
-	if (!(prev > 0) || d >= prev)
+	if (!isfinite(prev2) || !(prev > 0) || !(prev2 > 0) || d >= prev ||
+	    prev >= prev2)
 		return 0;
-	double rho = d / prev;
+	double rho = d / prev, rho0 = prev / prev2;
+	if (rho0 > rho)
+		rho = rho0;
 	return d * rho / (1 - rho) <= MARKOV_TOL * scale;
 }
 
@@ -335,7 +346,7 @@ solve(const struct sys *y, const unsigned char *removed, double *x1,
 	size_t ns = y->ns;
 	memset(x1, 0, ns * sizeof *x1);
 	memset(x2, 0, ns * sizeof *x2);
-	double p1 = INFINITY, p2 = INFINITY;
+	double a1 = INFINITY, b1 = INFINITY, a2 = INFINITY, b2 = INFINITY;
 	for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
 		double d1 = 0, d2 = 0, m1 = 0, m2 = 0;
 		for (size_t s = ns; s-- > 0;) {
@@ -359,10 +370,10 @@ solve(const struct sys *y, const unsigned char *removed, double *x1,
 			x1[s] = v1;
 			x2[s] = v2;
 		}
-		if (small_enough(d1, p1, m1) && small_enough(d2, p2, m2))
+		int ok1 = small_enough(d1, &a1, &b1, m1);
+		int ok2 = small_enough(d2, &a2, &b2, m2);
+		if (ok1 && ok2)
 			return 0;
-		p1 = d1;
-		p2 = d2;
 	}
 	return -1;
 }
