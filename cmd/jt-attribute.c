@@ -927,10 +927,13 @@ summary(const struct run *run, const struct reject_log *rl)
 		null += t->null[i];
 	}
 	struct buf b = { 0 };
-	buf_printf(&b, "%zu %s, %.12g journeys, %.12g conversions, value "
-		       "%.12g, %u channels, %llu rejected",
-	    t->n, run->is_table ? "paths" : "journeys", conv + null, conv,
-	    value, run->nch, (unsigned long long)rl->count);
+	if (run->is_table)
+		buf_printf(&b, "%zu paths, %.12g journeys", t->n, conv + null);
+	else
+		buf_printf(&b, "%zu journeys", t->n);
+	buf_printf(&b, ", %.12g conversions, value %.12g, %u channels, "
+		       "%llu rejected",
+	    conv, value, run->nch, (unsigned long long)rl->count);
 	if (rl->count) {
 		buf_adds(&b, " (");
 		reject_describe(rl, &b);

@@ -208,7 +208,7 @@ pathtab_add(struct pathtab *t, const char *path, size_t n, const char *ages,
 			const char *e = semi ? semi : qe;
 			double v;
 			if (agelen == 0 || (semi == NULL) != (j + 1 == k)) {
-				*why = "path_age_s does not have one age per "
+				*why = "path_age_s: does not have one age per "
 				       "touch";
 				return -1;
 			}

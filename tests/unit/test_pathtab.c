@@ -58,7 +58,7 @@ test_ages(void **state)
 	assert_true(t->age[0] == 20 && t->age[1] == 10.5 && t->age[2] == 0);
 	assert_int_equal(
 	    pathtab_add(t, "a > b", 5, "20;10;0", 7, 1, 0, 0, &why), -1);
-	assert_string_equal(why, "path_age_s does not have one age per touch");
+	assert_string_equal(why, "path_age_s: does not have one age per touch");
 	assert_int_equal(pathtab_add(t, "a > b", 5, "20", 2, 1, 0, 0, &why), -1);
 	assert_int_equal(pathtab_add(t, "a", 1, "", 0, 1, 0, 0, &why), -1);
 	assert_int_equal(pathtab_add(t, "a > b", 5, "x;1", 3, 1, 0, 0, &why), -1);
