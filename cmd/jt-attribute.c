@@ -119,7 +119,7 @@ struct conf {
 struct run {
 	struct conf cf;
 	struct pathtab *t;
-	int is_table;  /* a path table, else journeys */
+	int is_table;      /* a path table, else journeys */
 	struct buf labels; /* --per-journey: each row's journey, NUL-ended */
 	size_t *label_off;
 	uint64_t *mask; /* shapley: each row's channel set */
@@ -164,8 +164,8 @@ parse_fraction(const char *opt, const char *s, size_t n)
 {
 	double v;
 	if (n == 0 || pathtab_number(s, n, &v) != 0 || v > 1)
-		err_usage("%s: '%.*s' is not a number from 0 to 1", opt, (int)n,
-		    s);
+		err_usage(
+		    "%s: '%.*s' is not a number from 0 to 1", opt, (int)n, s);
 	return v;
 }
 
@@ -250,8 +250,8 @@ parse_options(struct conf *cf, struct cli_common *cc, struct cli *c)
 		case KEY_REMOVAL:
 		case KEY_TRANSITIONS: {
 			enum out_kind o = k == KEY_PER_JOURNEY ? OUT_PER_JOURNEY
-			    : k == KEY_REMOVAL		       ? OUT_REMOVAL
-							       : OUT_TRANSITIONS;
+			    : k == KEY_REMOVAL                 ? OUT_REMOVAL
+					       : OUT_TRANSITIONS;
 			if (cf->out != OUT_TABLE && cf->out != o)
 				err_usage("--per-journey, --removal-effects "
 					  "and --transitions exclude each "
@@ -307,8 +307,8 @@ number_field(struct reject_log *rl, struct evin *e, long c, const char *name,
 }
 
 static void
-read_input(struct run *run, struct evin *e, struct reject_log *rl,
-    const char *name)
+read_input(
+    struct run *run, struct evin *e, struct reject_log *rl, const char *name)
 {
 	long cpath = evin_col(e, "path");
 	long ctc = evin_col(e, "total_conversions");
@@ -343,16 +343,17 @@ read_input(struct run *run, struct evin *e, struct reject_log *rl,
 		if (st == CSVIN_REJECT) {
 			size_t rawlen;
 			const char *raw = evin_raw(e, &rawlen);
-			reject_add(rl, e->file, e->line, e->reason, raw, rawlen);
+			reject_add(
+			    rl, e->file, e->line, e->reason, raw, rawlen);
 			continue;
 		}
 		row++;
 		double conv, value, null;
 		if (run->is_table) {
-			if (number_field(rl, e, ctc, "total_conversions",
-				&conv) ||
-			    number_field(rl, e, ctv, "total_conversion_value",
-				&value) ||
+			if (number_field(
+				rl, e, ctc, "total_conversions", &conv) ||
+			    number_field(
+				rl, e, ctv, "total_conversion_value", &value) ||
 			    number_field(rl, e, ctn, "total_null", &null))
 				continue;
 		} else {
@@ -394,13 +395,13 @@ read_input(struct run *run, struct evin *e, struct reject_log *rl,
 			size_t r = run->t->n - 1;
 			if (r == lcap) {
 				lcap *= 2;
-				run->label_off = xreallocarray(
-				    run->label_off, lcap, sizeof *run->label_off);
+				run->label_off = xreallocarray(run->label_off,
+				    lcap, sizeof *run->label_off);
 			}
 			run->label_off[r] = run->labels.len;
 			if (run->is_table)
-				buf_add(&run->labels, e->f[cpath],
-				    e->len[cpath]);
+				buf_add(
+				    &run->labels, e->f[cpath], e->len[cpath]);
 			else if (cjourney >= 0)
 				buf_add(&run->labels, e->f[cjourney],
 				    e->len[cjourney]);
@@ -507,8 +508,7 @@ build_markov(const struct run *run, const double *conv, const double *value,
 static struct shapley *
 build_shapley(const struct run *run, const double *conv, const double *null)
 {
-	struct shapley *sh =
-	    shapley_new(run->cf.seed, (size_t)run->cf.perms);
+	struct shapley *sh = shapley_new(run->cf.seed, (size_t)run->cf.perms);
 	for (size_t i = 0; i < run->t->n; i++)
 		if (conv[i] + null[i] > 0)
 			shapley_add(sh, run->mask[i], conv[i], null[i]);
@@ -562,7 +562,7 @@ compute(struct run *run, const double *conv, const double *value,
 			uint64_t mk = run->mask[i];
 			size_t d = shapley_shares(sh, mk, share), j = 0;
 			for (uint32_t b = 0; b < SHAPLEY_MAX_CHANNELS && j < d;
-			    b++)
+			     b++)
 				if (mk >> b & 1) {
 					r->conv[ATTRIB_SHAPLEY][b] +=
 					    conv[i] * share[j];
@@ -596,7 +596,8 @@ poisson(struct rng *g, double mu)
 	/* Hormann (1993), transformed rejection with squeeze */
 	double slam = sqrt(mu), loglam = log(mu);
 	double b = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * b;
-	double invalpha = 1.1239 + 1.1328 / (b - 3.4), vr = 0.9277 - 3.6224 / (b - 2);
+	double invalpha = 1.1239 + 1.1328 / (b - 3.4),
+	       vr = 0.9277 - 3.6224 / (b - 2);
 	for (;;) {
 		double u = rng_double(g) - 0.5, v = rng_double(g);
 		double us = 0.5 - fabs(u);
@@ -687,7 +688,8 @@ bootstrap(struct run *run, double **lo, double **hi)
 		if (!draws[m])
 			continue;
 		for (uint32_t c = 0; c < nch; c++) {
-			memcpy(tmp, draws[m] + (size_t)c * nb, nb * sizeof *tmp);
+			memcpy(
+			    tmp, draws[m] + (size_t)c * nb, nb * sizeof *tmp);
 			lo[m][c] = quantile(tmp, nb, q);
 			hi[m][c] = quantile(tmp, nb, 1 - q);
 		}
@@ -716,13 +718,14 @@ put_num(struct csvout *w, double v)
 }
 
 static void
-write_table(struct run *run, struct result *r, struct io_out *out,
-    double **lo, double **hi)
+write_table(struct run *run, struct result *r, struct io_out *out, double **lo,
+    double **hi)
 {
 	struct csvout w;
 	csvout_init(&w, out, ',');
-	io_puts(out, lo ? "model,channel,conversions,value,share,lo,hi\n"
-			: "model,channel,conversions,value,share\n");
+	io_puts(out,
+	    lo ? "model,channel,conversions,value,share,lo,hi\n"
+	       : "model,channel,conversions,value,share\n");
 	uint32_t *ids = pathtab_by_name(run->t);
 	for (int m = 0; m < ATTRIB_NMODELS; m++) {
 		if (!run->cf.want[m])
@@ -765,8 +768,8 @@ write_removal(struct run *run, struct result *r, struct io_out *out)
 
 /* The name of a state: its channels joined with " > ". */
 static void
-state_name(const struct run *run, const struct markov *mk, uint32_t s,
-    struct buf *b)
+state_name(
+    const struct run *run, const struct markov *mk, uint32_t s, struct buf *b)
 {
 	static const char *const fixed[3] = { "(start)", "(conversion)",
 		"(null)" };
@@ -892,7 +895,7 @@ write_per_journey(struct run *run, struct result *r, struct io_out *out)
 				uint64_t mk = run->mask[i];
 				size_t d = shapley_shares(sh, mk, share), j = 0;
 				for (uint32_t b = 0;
-				    b < SHAPLEY_MAX_CHANNELS && j < d; b++)
+				     b < SHAPLEY_MAX_CHANNELS && j < d; b++)
 					if (mk >> b & 1)
 						credit[b] = share[j++];
 			}
@@ -931,8 +934,9 @@ summary(const struct run *run, const struct reject_log *rl)
 		buf_printf(&b, "%zu paths, %.12g journeys", t->n, conv + null);
 	else
 		buf_printf(&b, "%zu journeys", t->n);
-	buf_printf(&b, ", %.12g conversions, value %.12g, %u channels, "
-		       "%llu rejected",
+	buf_printf(&b,
+	    ", %.12g conversions, value %.12g, %u channels, "
+	    "%llu rejected",
 	    conv, value, run->nch, (unsigned long long)rl->count);
 	if (rl->count) {
 		buf_adds(&b, " (");
@@ -1007,7 +1011,8 @@ main(int argc, char **argv)
 
 	struct io_out *out = io_out_open(cc.out);
 	switch (cf->out) {
-	case OUT_TABLE: write_table(&run, &r, out, cf->ci > 0 ? lo : NULL, hi);
+	case OUT_TABLE:
+		write_table(&run, &r, out, cf->ci > 0 ? lo : NULL, hi);
 		break;
 	case OUT_PER_JOURNEY: write_per_journey(&run, &r, out); break;
 	case OUT_REMOVAL: write_removal(&run, &r, out); break;

@@ -38,10 +38,10 @@ int attrib_model_parse(const char *s, size_t n);
 int attrib_is_heuristic(enum attrib_model m);
 
 struct attrib_conf {
-	uint32_t direct;         /* channel id of --direct, UINT32_MAX: none */
-	int linear_unique;       /* --linear unique */
+	uint32_t direct;   /* channel id of --direct, UINT32_MAX: none */
+	int linear_unique; /* --linear unique */
 	double pos_first, pos_last; /* --position F,L (0.4, 0.4) */
-	double half_life;        /* --half-life in seconds (7 days) */
+	double half_life;           /* --half-life in seconds (7 days) */
 };
 
 /* The defaults of jt-attribute(1). */

@@ -118,8 +118,9 @@ struct markov *
 markov_new(int order)
 {
 	struct markov *m = xcalloc(1, sizeof *m);
-	m->order = order < 1 ? 1 : order > MARKOV_MAX_ORDER ? MARKOV_MAX_ORDER
-							    : order;
+	m->order = order < 1           ? 1
+	    : order > MARKOV_MAX_ORDER ? MARKOV_MAX_ORDER
+				       : order;
 	map_init(&m->states, 1024);
 	map_init(&m->edges, 4096);
 	m->scap = 1024;
@@ -155,13 +156,13 @@ static void
 add_edge(struct markov *m, uint32_t from, uint32_t to, double w)
 {
 	int added;
-	uint32_t e = map_get(&m->edges, (uint64_t)from << 32 | to,
-	    (uint32_t)m->ne, &added);
+	uint32_t e = map_get(
+	    &m->edges, (uint64_t)from << 32 | to, (uint32_t)m->ne, &added);
 	if (added) {
 		if (m->ne == m->ecap) {
 			m->ecap *= 2;
-			m->efrom = xreallocarray(
-			    m->efrom, m->ecap, sizeof *m->efrom);
+			m->efrom =
+			    xreallocarray(m->efrom, m->ecap, sizeof *m->efrom);
 			m->eto = xreallocarray(m->eto, m->ecap, sizeof *m->eto);
 			m->ew = xreallocarray(m->ew, m->ecap, sizeof *m->ew);
 		}
@@ -257,7 +258,7 @@ markov_edge(const struct markov *m, size_t i, uint32_t *from, uint32_t *to,
 /* The transient part of the chain in compressed rows. */
 struct sys {
 	size_t ns;
-	size_t *row;   /* transitions of s: col/p[row[s] .. row[s+1]) */
+	size_t *row; /* transitions of s: col/p[row[s] .. row[s+1]) */
 	uint32_t *col;
 	double *p;
 	double *b1, *b2; /* one-step conversion probability, value */
@@ -340,8 +341,7 @@ small_enough(double d, double *r1, double *r0, double scale)
  * paths' order, so a chain without loops is solved in two sweeps.
  */
 static int
-solve(const struct sys *y, const unsigned char *removed, double *x1,
-    double *x2)
+solve(const struct sys *y, const unsigned char *removed, double *x1, double *x2)
 {
 	size_t ns = y->ns;
 	memset(x1, 0, ns * sizeof *x1);

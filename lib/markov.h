@@ -37,7 +37,8 @@ enum { MARKOV_START = 0, MARKOV_CONV = 1, MARKOV_NULL = 2 };
 
 struct markov;
 
-/* A chain of order 1..MARKOV_MAX_ORDER over channel ids < MARKOV_MAX_CHANNELS. */
+/* A chain of order 1..MARKOV_MAX_ORDER over channel ids < MARKOV_MAX_CHANNELS.
+ */
 struct markov *markov_new(int order);
 void markov_free(struct markov *m);
 
@@ -70,7 +71,7 @@ size_t markov_state(const struct markov *m, size_t s, uint32_t *ch);
 /* Transitions with a positive weight, in order of first appearance. */
 size_t markov_nedges(const struct markov *m);
 /* Transition i: from, to, probability and summed weight. */
-void markov_edge(const struct markov *m, size_t i, uint32_t *from,
-    uint32_t *to, double *prob, double *count);
+void markov_edge(const struct markov *m, size_t i, uint32_t *from, uint32_t *to,
+    double *prob, double *count);
 
 #endif

@@ -132,7 +132,8 @@ channel_id(struct pathtab *t, const char *s, size_t n)
 	memcpy(&a, s, n < 8 ? n : 8);
 	if (n > 8)
 		memcpy(&b, s + n - 8, 8);
-	uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ULL) ^ n) * 0xff51afd7ed558ccdULL;
+	uint64_t h =
+	    (a ^ (b * 0x9e3779b97f4a7c15ULL) ^ n) * 0xff51afd7ed558ccdULL;
 	struct pathtab_cache *c = &t->cache[h >> (64 - PATHTAB_CACHE_BITS)];
 	/* the first and last 8 bytes cover a name of up to 16 bytes */
 	if (c->n == n && c->a == a && c->b == b &&
@@ -258,7 +259,8 @@ static int
 by_name(const void *x, const void *y)
 {
 	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-	return strcmp(pathtab_channel(sort_tab, a), pathtab_channel(sort_tab, b));
+	return strcmp(
+	    pathtab_channel(sort_tab, a), pathtab_channel(sort_tab, b));
 }
 
 uint32_t *

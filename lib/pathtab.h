@@ -53,9 +53,8 @@ void pathtab_free(struct pathtab *t);
  * channel between separators, an age list that does not match the path,
  * an age that is not a number >= 0); the table is unchanged then.
  */
-int pathtab_add(struct pathtab *t, const char *path, size_t n,
-    const char *ages, size_t agelen, double conv, double value, double null,
-    const char **why);
+int pathtab_add(struct pathtab *t, const char *path, size_t n, const char *ages,
+    size_t agelen, double conv, double value, double null, const char **why);
 
 /* Channels seen so far. */
 static inline uint32_t

@@ -166,8 +166,8 @@ exact(const struct shapley *s, const uint32_t *bit, size_t d, double *phi)
 }
 
 static void
-sampled(const struct shapley *s, uint64_t mask, const uint32_t *bit,
-    size_t d, double *phi)
+sampled(const struct shapley *s, uint64_t mask, const uint32_t *bit, size_t d,
+    double *phi)
 {
 	struct rng base, r;
 	rng_seed(&base, s->seed);

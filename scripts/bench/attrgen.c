@@ -12,10 +12,9 @@
 
 #include "rng.h"
 
-static const char *const names[15] = { "paid_search", "organic_search",
-	"email", "display", "paid_social", "organic_social", "affiliate",
-	"referral", "direct", "video", "sms", "push", "app", "call_center",
-	"store" };
+static const char *const names[15] = { "paid_search", "organic_search", "email",
+	"display", "paid_social", "organic_social", "affiliate", "referral",
+	"direct", "video", "sms", "push", "app", "call_center", "store" };
 
 int
 main(int argc, char **argv)

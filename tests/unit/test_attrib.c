@@ -35,8 +35,8 @@ test_weights(void **state)
 	expect(ATTRIB_LINEAR, &c, p4, NULL, 4,
 	    (double[]){ 0.25, 0.25, 0.25, 0.25 });
 	expect(ATTRIB_PARTICIPATION, &c, p4, NULL, 4, (double[]){ 1, 1, 1, 0 });
-	expect(ATTRIB_POSITION, &c, p4, NULL, 4,
-	    (double[]){ 0.4, 0.1, 0.1, 0.4 });
+	expect(
+	    ATTRIB_POSITION, &c, p4, NULL, 4, (double[]){ 0.4, 0.1, 0.1, 0.4 });
 	expect(ATTRIB_J, &c, p4, NULL, 4, (double[]){ 0.2, 0.1, 0.1, 0.6 });
 	expect(ATTRIB_INVERSE_J, &c, p4, NULL, 4,
 	    (double[]){ 0.6, 0.1, 0.1, 0.2 });
@@ -50,8 +50,8 @@ test_weights(void **state)
 	/* last_non_direct passes over trailing direct touches */
 	const uint32_t pd[3] = { A, B, D }, dd[2] = { D, D };
 	expect(ATTRIB_LAST_NON_DIRECT, &c, pd, NULL, 3, (double[]){ 0, 1, 0 });
-	expect(ATTRIB_LAST_NON_DIRECT, &c, p4, NULL, 4,
-	    (double[]){ 0, 0, 0, 1 });
+	expect(
+	    ATTRIB_LAST_NON_DIRECT, &c, p4, NULL, 4, (double[]){ 0, 0, 0, 1 });
 	expect(ATTRIB_LAST_NON_DIRECT, &c, dd, NULL, 2, (double[]){ 0, 1 });
 	c.direct = UINT32_MAX; /* no channel called direct */
 	expect(ATTRIB_LAST_NON_DIRECT, &c, pd, NULL, 3, (double[]){ 0, 0, 1 });
@@ -64,20 +64,20 @@ test_weights(void **state)
 	c.pos_first = 0.3;
 	c.pos_last = 0.5;
 	expect(ATTRIB_POSITION, &c, p2, NULL, 2, (double[]){ 0.375, 0.625 });
-	expect(ATTRIB_POSITION, &c, p4, NULL, 4,
-	    (double[]){ 0.3, 0.1, 0.1, 0.5 });
+	expect(
+	    ATTRIB_POSITION, &c, p4, NULL, 4, (double[]){ 0.3, 0.1, 0.1, 0.5 });
 	c.pos_first = c.pos_last = 0;
 	expect(ATTRIB_POSITION, &c, p2, NULL, 2, (double[]){ 0.5, 0.5 });
 	/* one touch gets everything, whatever the model */
 	for (int m = 0; m < ATTRIB_NMODELS; m++)
 		if (attrib_is_heuristic((enum attrib_model)m))
-			expect((enum attrib_model)m, &c, p1,
-			    (double[]){ 5e9 }, 1, (double[]){ 1 });
+			expect((enum attrib_model)m, &c, p1, (double[]){ 5e9 },
+			    1, (double[]){ 1 });
 	/* very old journeys do not underflow: ages are relative */
 	const double old[2] = { 1e12 + 86400 * 7, 1e12 };
 	c.half_life = 7 * 86400.0;
-	expect(ATTRIB_TIME_DECAY, &c, p2, old, 2,
-	    (double[]){ 1.0 / 3, 2.0 / 3 });
+	expect(
+	    ATTRIB_TIME_DECAY, &c, p2, old, 2, (double[]){ 1.0 / 3, 2.0 / 3 });
 }
 
 static void
@@ -87,7 +87,8 @@ test_aggregate(void **state)
 	struct pathtab *t = pathtab_new(0);
 	const char *why;
 	/* a > b: 2 conversions worth 10; b: 1 worth 4; a > b > a: 1 worth 6 */
-	assert_int_equal(pathtab_add(t, "a > b", 5, NULL, 0, 2, 10, 1, &why), 0);
+	assert_int_equal(
+	    pathtab_add(t, "a > b", 5, NULL, 0, 2, 10, 1, &why), 0);
 	assert_int_equal(pathtab_add(t, "b", 1, NULL, 0, 1, 4, 0, &why), 0);
 	assert_int_equal(
 	    pathtab_add(t, "a > b > a", 9, NULL, 0, 1, 6, 3, &why), 0);
@@ -102,7 +103,8 @@ test_aggregate(void **state)
 		{ ATTRIB_FIRST, 3, 1, 0, 16, 4 },
 		{ ATTRIB_LAST, 1, 3, 0, 6, 14 },
 		/* a: 2/2 + 2/3, b: 2/2 + 1 + 1/3 */
-		{ ATTRIB_LINEAR, 1 + 2.0 / 3, 2 + 1.0 / 3, 0, 5 + 4, 5 + 4 + 2 },
+		{ ATTRIB_LINEAR, 1 + 2.0 / 3, 2 + 1.0 / 3, 0, 5 + 4,
+		    5 + 4 + 2 },
 		{ ATTRIB_PARTICIPATION, 3, 4, 0, 16, 20 },
 		/* a > b > a: 0.4 + 0.4 to a, 0.2 to b */
 		{ ATTRIB_POSITION, 1 + 0.8, 1 + 1 + 0.2, 0, 5 + 4.8,

@@ -23,7 +23,8 @@ chain(int order, const struct row *r, size_t n)
 {
 	struct markov *m = markov_new(order);
 	for (size_t i = 0; i < n; i++)
-		markov_add(m, r[i].ch, r[i].n, r[i].conv, r[i].null, r[i].value);
+		markov_add(
+		    m, r[i].ch, r[i].n, r[i].conv, r[i].null, r[i].value);
 	return m;
 }
 
@@ -217,8 +218,7 @@ test_edges(void **state)
 	markov_free(m);
 	/* c only leads to null: removing it changes nothing */
 	struct row s[] = {
-		{ { A }, 1, 1, 1, 5 },
-		{ { C }, 1, 0, 4, 0 },
+		{ { A }, 1, 1, 1, 5 }, { { C }, 1, 0, 4, 0 },
 		{ { A, B }, 2, 0, 0, 0 }, /* no journeys: adds nothing */
 	};
 	m = chain(1, s, 3);
@@ -254,7 +254,8 @@ dense_p(const struct markov *m, const unsigned char *removed)
 	for (size_t k = 0; k < n; k++) {
 		size_t piv = k;
 		for (size_t i = k + 1; i < n; i++)
-			if (fabs(a[i * (n + 1) + k]) > fabs(a[piv * (n + 1) + k]))
+			if (fabs(a[i * (n + 1) + k]) >
+			    fabs(a[piv * (n + 1) + k]))
 				piv = i;
 		for (size_t j = 0; j <= n; j++) {
 			double t = a[k * (n + 1) + j];
@@ -302,8 +303,8 @@ test_against_dense(void **state)
 		assert_int_equal(markov_solve(m, 5, re, rv, &p, &ev), 0);
 		double want = dense_p(m, NULL);
 		if (fabs(p - want) > 1e-12 * want)
-			fail_msg("order %d: P %.17g, dense %.17g", order, p,
-			    want);
+			fail_msg(
+			    "order %d: P %.17g, dense %.17g", order, p, want);
 		size_t ns = markov_nstates(m);
 		unsigned char *removed = calloc(ns, 1);
 		for (uint32_t c = 0; c < 5; c++) {
@@ -343,7 +344,8 @@ test_row_order(void **state)
 		s[j] = t;
 	}
 	for (int order = 1; order <= 4; order++) {
-		struct markov *m1 = chain(order, r, N), *m2 = chain(order, s, N);
+		struct markov *m1 = chain(order, r, N),
+			      *m2 = chain(order, s, N);
 		double re1[6], rv1[6], re2[6], rv2[6], p1, p2, e1, e2;
 		assert_int_equal(markov_solve(m1, 6, re1, rv1, &p1, &e1), 0);
 		assert_int_equal(markov_solve(m2, 6, re2, rv2, &p2, &e2), 0);

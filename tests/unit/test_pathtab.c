@@ -19,15 +19,16 @@ test_split(void **state)
 	assert_int_equal(t->off[1] - t->off[0], 2);
 	assert_int_equal(t->tch[0], t->tch[2]); /* "a" both times */
 	assert_int_equal(t->tch[1], t->tch[3]);
-	assert_string_equal(pathtab_channel(t, t->tch[4]),
-	    "a_channel_name_longer_than_16");
+	assert_string_equal(
+	    pathtab_channel(t, t->tch[4]), "a_channel_name_longer_than_16");
 	assert_int_equal(t->tch[5], t->tch[0]);
 	assert_true(t->conv[0] == 1 && t->value[0] == 2 && t->null[0] == 3);
 	assert_int_equal(pathtab_find(t, "b"), t->tch[1]);
 	assert_int_equal(pathtab_find(t, "zz"), UINT32_MAX);
 
 	/* bad rows leave the table as it was, new channels included */
-	assert_int_equal(pathtab_add(t, "a > > c", 7, NULL, 0, 1, 0, 0, &why), -1);
+	assert_int_equal(
+	    pathtab_add(t, "a > > c", 7, NULL, 0, 1, 0, 0, &why), -1);
 	assert_string_equal(why, "empty channel in path");
 	assert_int_equal(pathtab_add(t, "c >", 3, NULL, 0, 1, 0, 0, &why), -1);
 	assert_string_equal(why, "empty channel in path");
@@ -59,11 +60,14 @@ test_ages(void **state)
 	assert_int_equal(
 	    pathtab_add(t, "a > b", 5, "20;10;0", 7, 1, 0, 0, &why), -1);
 	assert_string_equal(why, "path_age_s: does not have one age per touch");
-	assert_int_equal(pathtab_add(t, "a > b", 5, "20", 2, 1, 0, 0, &why), -1);
+	assert_int_equal(
+	    pathtab_add(t, "a > b", 5, "20", 2, 1, 0, 0, &why), -1);
 	assert_int_equal(pathtab_add(t, "a", 1, "", 0, 1, 0, 0, &why), -1);
-	assert_int_equal(pathtab_add(t, "a > b", 5, "x;1", 3, 1, 0, 0, &why), -1);
+	assert_int_equal(
+	    pathtab_add(t, "a > b", 5, "x;1", 3, 1, 0, 0, &why), -1);
 	assert_string_equal(why, "path_age_s: not a number of seconds >= 0");
-	assert_int_equal(pathtab_add(t, "a > b", 5, ";1", 2, 1, 0, 0, &why), -1);
+	assert_int_equal(
+	    pathtab_add(t, "a > b", 5, ";1", 2, 1, 0, 0, &why), -1);
 	assert_int_equal(t->n, 1);
 	pathtab_free(t);
 }
