@@ -30,6 +30,7 @@
 #include "markov.h"
 #include "pathtab.h"
 #include "reject.h"
+#include "resample.h"
 #include "rng.h"
 #include "shapley.h"
 #include "ts.h"
@@ -577,60 +578,6 @@ compute(struct run *run, const double *conv, const double *value,
 
 /* ---- bootstrap ---- */
 
-/* A Poisson draw with mean mu >= 0 (Knuth below 30, else PTRS). */
-static double
-poisson(struct rng *g, double mu)
-{
-	if (!(mu > 0))
-		return 0;
-	if (mu < 30) {
-		double l = exp(-mu), p = 1;
-		double k = 0;
-		for (;;) {
-			p *= rng_double(g);
-			if (p <= l)
-				return k;
-			k++;
-		}
-	}
-	/* Hormann (1993), transformed rejection with squeeze */
-	double slam = sqrt(mu), loglam = log(mu);
-	double b = 0.931 + 2.53 * slam, a = -0.059 + 0.02483 * b;
-	double invalpha = 1.1239 + 1.1328 / (b - 3.4),
-	       vr = 0.9277 - 3.6224 / (b - 2);
-	for (;;) {
-		double u = rng_double(g) - 0.5, v = rng_double(g);
-		double us = 0.5 - fabs(u);
-		double k = floor((2 * a / us + b) * u + mu + 0.43);
-		if (us >= 0.07 && v <= vr)
-			return k;
-		if (k < 0 || (us < 0.013 && v > us))
-			continue;
-		if (log(v) + log(invalpha) - log(a / (us * us) + b) <=
-		    -mu + k * loglam - lgamma(k + 1))
-			return k;
-	}
-}
-
-static int
-cmp_double(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-	return (a > b) - (a < b);
-}
-
-/* The q quantile of v[0..n) (sorted in place), linear interpolation. */
-static double
-quantile(double *v, size_t n, double q)
-{
-	qsort(v, n, sizeof *v, cmp_double);
-	double h = (double)(n - 1) * q;
-	size_t lo = (size_t)floor(h);
-	if (lo + 1 >= n)
-		return v[n - 1];
-	return v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
-}
-
 /*
  * lo[m][c], hi[m][c]: the percentile interval of conversions over
  * bootstrap replicates.  Each journey is drawn Poisson(1) times: a
@@ -662,14 +609,14 @@ bootstrap(struct run *run, double **lo, double **hi)
 		rng_fork(&base, b, &g);
 		for (size_t i = 0; i < t->n; i++) {
 			if (run->is_table) {
-				double c = poisson(&g, t->conv[i]);
+				double c = resample_poisson(&g, t->conv[i]);
 				conv[i] = c;
 				value[i] = t->conv[i] > 0
 				    ? t->value[i] * c / t->conv[i]
 				    : 0;
-				null[i] = poisson(&g, t->null[i]);
+				null[i] = resample_poisson(&g, t->null[i]);
 			} else {
-				double w = poisson(&g, 1);
+				double w = resample_poisson(&g, 1);
 				conv[i] = t->conv[i] * w;
 				value[i] = t->value[i] * w;
 				null[i] = t->null[i] * w;
@@ -690,8 +637,8 @@ bootstrap(struct run *run, double **lo, double **hi)
 		for (uint32_t c = 0; c < nch; c++) {
 			memcpy(
 			    tmp, draws[m] + (size_t)c * nb, nb * sizeof *tmp);
-			lo[m][c] = quantile(tmp, nb, q);
-			hi[m][c] = quantile(tmp, nb, 1 - q);
+			lo[m][c] = resample_quantile(tmp, nb, q);
+			hi[m][c] = resample_quantile(tmp, nb, 1 - q);
 		}
 		free(draws[m]);
 	}
