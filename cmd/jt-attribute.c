@@ -351,6 +351,12 @@ read_input(
 		row++;
 		double conv, value, null;
 		if (run->is_table) {
+			if (e->len[ctc] == 0) {
+				/* a journeys row read together with a table */
+				reject_field(rl, e, "total_conversions",
+				    "empty", -1);
+				continue;
+			}
 			if (number_field(
 				rl, e, ctc, "total_conversions", &conv) ||
 			    number_field(
@@ -371,7 +377,7 @@ read_input(
 					continue;
 				}
 				converted = f[0] - '0';
-				if (cconv < 0)
+				if (cconv < 0 || e->len[cconv] == 0)
 					conv = converted;
 				else if ((conv > 0) != (converted > 0)) {
 					reject_field(rl, e, "conversions",

@@ -372,6 +372,13 @@ CSV
 	[ "$status" -eq 1 ]
 }
 
+@test "a journeys file read with a path table: its rows are rejected, not zeros" {
+	run --separate-stderr "$AT" -m first "$EX/paths.csv" "$EX/journeys.csv"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"journeys.csv:2: column 'total_conversions': empty"* ]]
+	[[ "$stderr" == *"5 paths, 11 journeys, 5 conversions, value 210, 4 channels, 5 rejected"* ]]
+}
+
 @test "bad journeys: converted, conversions, path_age_s" {
 	cat >j.csv <<'CSV'
 journey,path,path_age_s,converted,conversions,value
@@ -381,6 +388,7 @@ journey,path,path_age_s,converted,conversions,value
 4,a,0,2,1,5
 5,a,0,0,1,5
 6,a,0,1,1,-5
+7,b,0,1,,2
 CSV
 	run --separate-stderr "$AT" -m time_decay j.csv
 	[ "$status" -eq 0 ]
@@ -389,7 +397,8 @@ CSV
 	[[ "$stderr" == *"j.csv:5: column 'converted': not 0 or 1 '2'"* ]]
 	[[ "$stderr" == *"j.csv:6: column 'conversions': does not agree with converted '1'"* ]]
 	[[ "$stderr" == *"j.csv:7: column 'value': not a number >= 0 '-5'"* ]]
-	[[ "$stderr" == *"1 journeys, 1 conversions, value 5, 2 channels, 5 rejected"* ]]
+	# an empty conversions is taken from converted
+	[[ "$stderr" == *"2 journeys, 2 conversions, value 7, 2 channels, 5 rejected"* ]]
 }
 
 @test "input that is neither journeys nor a path table is an error" {
