@@ -282,6 +282,14 @@ CSV
 @test "a channel seen only in non-converting journeys gets no heuristic credit" {
 	"$AT" -q -m $HEUR,shapley "$EX/journeys.csv" >out.csv
 	[ "$(grep -c ',display,0,0,0$' out.csv)" -eq 9 ]
+	# but in markov it earns a share when its state leads to converting
+	# ones: x > a (2 nulls), a (1 conv, 1 null).  start->x 1/2, x->a,
+	# a->conv 1/4: P = 1/4, without x 1/8 (RE 1/2), without a 0 (RE 1)
+	printf 'path,total_conversions,total_conversion_value,total_null\nx > a,0,0,2\na,1,9,1\n' >p.csv
+	run -0 "$AT" -q -m first,linear,markov p.csv
+	[[ "$output" == *"linear,x,0,0,0"* ]]
+	[[ "$output" == *"markov,x,0.333333333333,3,0.333333333333"* ]]
+	[[ "$output" == *"markov,a,0.666666666667,6,0.666666666667"* ]]
 }
 
 @test "a single-channel world: the channel earns everything in every model" {
