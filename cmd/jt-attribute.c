@@ -353,8 +353,8 @@ read_input(
 		if (run->is_table) {
 			if (e->len[ctc] == 0) {
 				/* a journeys row read together with a table */
-				reject_field(rl, e, "total_conversions",
-				    "empty", -1);
+				reject_field(
+				    rl, e, "total_conversions", "empty", -1);
 				continue;
 			}
 			if (number_field(
@@ -567,16 +567,15 @@ compute(struct run *run, const double *conv, const double *value,
 			if (!(conv[i] > 0) && value[i] == 0)
 				continue;
 			uint64_t mk = run->mask[i];
-			size_t d = shapley_shares(sh, mk, share), j = 0;
-			for (uint32_t b = 0; b < SHAPLEY_MAX_CHANNELS && j < d;
-			     b++)
-				if (mk >> b & 1) {
-					r->conv[ATTRIB_SHAPLEY][b] +=
-					    conv[i] * share[j];
-					r->value[ATTRIB_SHAPLEY][b] +=
-					    value[i] * share[j];
-					j++;
-				}
+			shapley_shares(sh, mk, share);
+			size_t j = 0;
+			for (uint64_t m = mk; m; m &= m - 1, j++) {
+				int b = __builtin_ctzll(m);
+				r->conv[ATTRIB_SHAPLEY][b] +=
+				    conv[i] * share[j];
+				r->value[ATTRIB_SHAPLEY][b] +=
+				    value[i] * share[j];
+			}
 		}
 		shapley_free(sh);
 	}
@@ -846,11 +845,10 @@ write_per_journey(struct run *run, struct result *r, struct io_out *out)
 			} else {
 				double share[SHAPLEY_MAX_CHANNELS];
 				uint64_t mk = run->mask[i];
-				size_t d = shapley_shares(sh, mk, share), j = 0;
-				for (uint32_t b = 0;
-				     b < SHAPLEY_MAX_CHANNELS && j < d; b++)
-					if (mk >> b & 1)
-						credit[b] = share[j++];
+				shapley_shares(sh, mk, share);
+				size_t j = 0;
+				for (uint64_t b = mk; b; b &= b - 1)
+					credit[__builtin_ctzll(b)] = share[j++];
 			}
 			for (size_t u = 0; u < nu; u++) {
 				double c = credit[uniq[u]];

@@ -26,7 +26,13 @@ struct shapley {
 	size_t n, cap;
 	double *pool;
 	size_t pn, pcap;
+	uint64_t all;  /* the union of every set added */
+	double *dense; /* v of every subset of all, when it has few bits */
+	int dense_built;
 };
+
+/* Up to this many channels in all, v is tabulated for every subset. */
+#define DENSE_MAX_BITS 20
 
 static size_t
 hash(uint64_t k)
@@ -60,6 +66,7 @@ shapley_free(struct shapley *s)
 	free(s->slot);
 	free(s->ent);
 	free(s->pool);
+	free(s->dense);
 	free(s);
 }
 
@@ -123,6 +130,35 @@ shapley_add(struct shapley *s, uint64_t mask, double conv, double null)
 	}
 	e->conv += conv;
 	e->null += null;
+	s->all |= mask;
+	if (s->dense_built) { /* a set added after values were asked */
+		free(s->dense);
+		s->dense = NULL;
+		s->dense_built = 0;
+	}
+}
+
+/*
+ * The table of v over every subset of all (indexed by the subset's
+ * bits packed in channel order), when all has few channels: the exact
+ * sums then read an array instead of probing the map.
+ */
+static void
+build_dense(struct shapley *s)
+{
+	s->dense_built = 1;
+	if (s->all >> DENSE_MAX_BITS) /* ids must be small to index */
+		return;
+	uint32_t top = 0;
+	while (top < 64 && (s->all >> top))
+		top++;
+	size_t n = (size_t)1 << top;
+	s->dense = xcalloc(n, sizeof *s->dense);
+	for (size_t i = 0; i < s->n; i++) {
+		const struct entry *e = &s->ent[i];
+		if (e->conv + e->null > 0)
+			s->dense[e->mask] = e->conv / (e->conv + e->null);
+	}
 }
 
 double
@@ -139,12 +175,15 @@ exact(const struct shapley *s, const uint32_t *bit, size_t d, double *phi)
 {
 	size_t nsub = (size_t)1 << d;
 	double *v = xmalloc(nsub * sizeof *v);
-	for (size_t l = 0; l < nsub; l++) {
-		uint64_t g = 0;
-		for (size_t i = 0; i < d; i++)
-			if (l >> i & 1)
-				g |= 1ULL << bit[i];
-		v[l] = shapley_v(s, g);
+	double *wl = xmalloc(nsub * sizeof *wl);
+	uint64_t *g = xmalloc(nsub * sizeof *g);
+	g[0] = 0;
+	v[0] = 0;
+	for (size_t l = 1; l < nsub; l++) {
+		/* the global set of l: that of l without its lowest bit, plus
+		 * the channel of that bit */
+		g[l] = g[l & (l - 1)] | 1ULL << bit[__builtin_ctzll(l)];
+		v[l] = s->dense ? s->dense[g[l]] : shapley_v(s, g[l]);
 	}
 	/* w[t] = t! (d - t - 1)! / d! */
 	double w[SHAPLEY_EXACT_MAX], f[SHAPLEY_EXACT_MAX + 1];
@@ -153,16 +192,24 @@ exact(const struct shapley *s, const uint32_t *bit, size_t d, double *phi)
 		f[i] = f[i - 1] * (double)i;
 	for (size_t t = 0; t < d; t++)
 		w[t] = f[t] * f[d - t - 1] / f[d];
+	/* popcount by the same recurrence as g, no popcount instruction */
+	unsigned char *pc = (unsigned char *)g; /* g is no longer needed */
+	pc[0] = 0;
+	for (size_t l = 1; l < nsub; l++)
+		pc[l] = (unsigned char)(pc[l & (l - 1)] + 1);
+	for (size_t l = 0; l < nsub; l++)
+		wl[l] = pc[l] < d ? w[pc[l]] : 0;
 	for (size_t i = 0; i < d; i++) {
 		double acc = 0;
 		size_t b = (size_t)1 << i;
 		for (size_t l = 0; l < nsub; l++)
 			if (!(l & b))
-				acc += w[__builtin_popcountll(l)] *
-				    (v[l | b] - v[l]);
+				acc += wl[l] * (v[l | b] - v[l]);
 		phi[i] = acc;
 	}
 	free(v);
+	free(wl);
+	free(g);
 }
 
 static void
@@ -204,9 +251,8 @@ phi_of(struct shapley *s, uint64_t mask, size_t *d)
 {
 	uint32_t bit[SHAPLEY_MAX_CHANNELS];
 	size_t n = 0;
-	for (uint32_t b = 0; b < SHAPLEY_MAX_CHANNELS; b++)
-		if (mask >> b & 1)
-			bit[n++] = b;
+	for (uint64_t m = mask; m; m &= m - 1)
+		bit[n++] = (uint32_t)__builtin_ctzll(m);
 	*d = n;
 	struct entry *e = find(s, mask);
 	if (e && e->phi != SIZE_MAX)
@@ -217,6 +263,8 @@ phi_of(struct shapley *s, uint64_t mask, size_t *d)
 		s->pool = xreallocarray(s->pool, s->pcap, sizeof *s->pool);
 	}
 	double *phi = s->pool + s->pn;
+	if (!s->dense_built)
+		build_dense(s);
 	if (n <= SHAPLEY_EXACT_MAX)
 		exact(s, bit, n, phi);
 	else
