@@ -335,17 +335,29 @@ small_enough(double d, double *r1, double *r0, double scale)
 }
 
 /*
- * Solves x = b + Q x over the states not removed (removed ones stay 0),
+ * Solves x = b + Q x over the states not removed (removed ones are 0),
  * for both right-hand sides; sweeps from the last state to (start), the
  * reverse of first appearance, which is close to the reverse of the
  * paths' order, so a chain without loops is solved in two sweeps.
+ * Starts from 0 (init NULL: the iterates increase to the solution) or
+ * from the solution without removals (they decrease to it, and states
+ * that cannot reach a removed one are right from the start).
  */
 static int
-solve(const struct sys *y, const unsigned char *removed, double *x1, double *x2)
+solve(const struct sys *y, const unsigned char *removed, double *x1, double *x2,
+    const double *init1, const double *init2)
 {
 	size_t ns = y->ns;
-	memset(x1, 0, ns * sizeof *x1);
-	memset(x2, 0, ns * sizeof *x2);
+	if (init1) {
+		memcpy(x1, init1, ns * sizeof *x1);
+		memcpy(x2, init2, ns * sizeof *x2);
+		for (size_t s = 0; s < ns; s++)
+			if (removed[s])
+				x1[s] = x2[s] = 0;
+	} else {
+		memset(x1, 0, ns * sizeof *x1);
+		memset(x2, 0, ns * sizeof *x2);
+	}
 	double a1 = INFINITY, b1 = INFINITY, a2 = INFINITY, b2 = INFINITY;
 	for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
 		double d1 = 0, d2 = 0, m1 = 0, m2 = 0;
@@ -386,8 +398,12 @@ markov_solve(struct markov *m, uint32_t nch, double *re, double *re_value,
 	build(m, &y);
 	size_t ns = m->ns;
 	double *x1 = xmalloc(ns * sizeof *x1), *x2 = xmalloc(ns * sizeof *x2);
+	double *bx1 = xmalloc(ns * sizeof *bx1);
+	double *bx2 = xmalloc(ns * sizeof *bx2);
 	unsigned char *removed = xmalloc(ns);
-	int rc = solve(&y, NULL, x1, x2);
+	int rc = solve(&y, NULL, bx1, bx2, NULL, NULL);
+	memcpy(x1, bx1, ns * sizeof *x1);
+	memcpy(x2, bx2, ns * sizeof *x2);
 	double base1 = x1[MARKOV_START], base2 = x2[MARKOV_START];
 	*p = base1;
 	*ev = base2;
@@ -429,7 +445,7 @@ markov_solve(struct markov *m, uint32_t nch, double *re, double *re_value,
 		memset(removed, 0, ns);
 		for (size_t i = cnt[c]; i < cnt[c + 1]; i++)
 			removed[list[i]] = 1;
-		if (solve(&y, removed, x1, x2) != 0)
+		if (solve(&y, removed, x1, x2, bx1, bx2) != 0)
 			rc = -1;
 		if (base1 > 0) {
 			double r = 1 - x1[MARKOV_START] / base1;
@@ -444,6 +460,8 @@ markov_solve(struct markov *m, uint32_t nch, double *re, double *re_value,
 	free(list);
 	free(fill);
 	free(removed);
+	free(bx1);
+	free(bx2);
 	free(x1);
 	free(x2);
 	sys_free(&y);
