@@ -244,6 +244,24 @@ CSV
 	[ "${lines[2]}" = "shapley,b,2,20,0.4" ]
 }
 
+@test "shapley beyond 16 channels in a set: sampled, deterministic for a seed" {
+	# one converting path of 18 channels; each channel alone never converts
+	{
+		echo path,total_conversions,total_conversion_value,total_null
+		p=c1; for i in $(seq 2 18); do p="$p > c$i"; done
+		echo "$p,1,10,1"
+		for i in $(seq 1 18); do echo "c$i,0,0,1"; done
+	} >p.csv
+	"$AT" -q -m shapley --seed 5 --permutations 300 p.csv >a.csv
+	"$AT" -q -m shapley --seed 5 --permutations 300 p.csv | cmp - a.csv
+	"$AT" -q -m shapley --seed 6 --permutations 300 p.csv >b.csv
+	! cmp -s a.csv b.csv
+	# the conversion and its value are split whole; about 1/18 each
+	awk -F, 'NR > 1 { c += $3; v += $4; if ($3 < 0.01 || $3 > 0.12) bad = 1 }
+		END { exit !((c - 1)^2 < 1e-18 && (v - 10)^2 < 1e-16 && !bad) }' a.csv
+	[ "$(wc -l <a.csv)" -eq 19 ]
+}
+
 @test "--per-journey: each journey's credit per channel, summing to the model" {
 	run -0 "$AT" -q -m linear,position,markov --per-journey "$EX/journeys.csv"
 	[ "${lines[0]}" = "journey,model,channel,credit,value" ]
