@@ -949,7 +949,7 @@ main(int argc, char **argv)
 		compute(&run, run.t->conv, run.t->value, run.t->null, &r);
 	if (r.markov_failed)
 		err_warn("markov: the removal effects did not converge to "
-			 "1e-13 (they are lower bounds)");
+			 "1e-13 in the sweep limit (they are approximate)");
 	double *lo[ATTRIB_NMODELS] = { 0 }, *hi[ATTRIB_NMODELS] = { 0 };
 	if (cf->ci > 0) {
 		for (int m = 0; m < ATTRIB_NMODELS; m++) {

@@ -18,9 +18,10 @@
  * conversions whose path ended in s.  Both come from the linear system
  * x = b + Q x of the transient states (Q: transitions between them, b:
  * the one-step conversion probability, or value), solved by Gauss-Seidel
- * sweeps from x = 0 (every iterate is a lower bound, increasing) until
- * the estimated error is below MARKOV_TOL relative to max |x|.  Exact:
- * no simulation, no cap on walk length.  Pure: no I/O.
+ * sweeps, the base from x = 0 (iterates increase to the solution), each
+ * removal from the base solution (they decrease to it), until the
+ * estimated error is below MARKOV_TOL relative to max |x|.  Exact: no
+ * simulation, no cap on walk length.  Pure: no I/O.
  */
 #ifndef JT_MARKOV_H
 #define JT_MARKOV_H
@@ -55,7 +56,7 @@ void markov_add(struct markov *m, const uint32_t *ch, size_t n, double conv,
  * get the removal effects (0 when P is 0; in [0, 1]), *p the probability
  * of conversion and *ev the expected value per journey from (start).
  * Returns 0, or -1 when some system did not converge in the sweep limit
- * (the results are then lower bounds).
+ * (the results are then approximate).
  */
 int markov_solve(struct markov *m, uint32_t nch, double *re, double *re_value,
     double *p, double *ev);
