@@ -388,6 +388,14 @@ read_input(
 			}
 			null = conv > 0 ? 0 : 1;
 		}
+		if (value > 0 && !(conv > 0)) {
+			/* no model could credit it: the sums would not hold */
+			long cv = run->is_table ? ctv : cvalue;
+			reject_field(rl, e,
+			    run->is_table ? "total_conversion_value" : "value",
+			    "value without conversions", cv);
+			continue;
+		}
 		const char *why;
 		if (pathtab_add(run->t, e->f[cpath], e->len[cpath],
 			cage >= 0 ? e->f[cage] : NULL,
