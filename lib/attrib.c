@@ -58,11 +58,12 @@ first_of_channel(const uint32_t *ch, size_t i)
 
 /*
  * first F, last L, the rest (1 - F - L) evenly over the middle touches;
- * with two touches the middle share goes to both ends in proportion to F
- * and L; one touch gets everything.
+ * one touch gets everything; two touches get F / (F + L) and L / (F + L)
+ * (the middle share to both ends in proportion: j's 25/75), or half each
+ * when even2 is set (position, whatever F and L).
  */
 static void
-shaped(double f, double l, size_t n, double *w)
+shaped(double f, double l, int even2, size_t n, double *w)
 {
 	if (n == 1) {
 		w[0] = 1;
@@ -70,8 +71,8 @@ shaped(double f, double l, size_t n, double *w)
 	}
 	if (n == 2) {
 		double s = f + l;
-		w[0] = s > 0 ? f / s : 0.5;
-		w[1] = s > 0 ? l / s : 0.5;
+		w[0] = s > 0 && !even2 ? f / s : 0.5;
+		w[1] = s > 0 && !even2 ? l / s : 0.5;
 		return;
 	}
 	double mid = (1 - f - l) / (double)(n - 2);
@@ -117,9 +118,9 @@ attrib_weights(enum attrib_model m, const struct attrib_conf *c,
 				w[i] /= (double)d;
 		break;
 	}
-	case ATTRIB_POSITION: shaped(c->pos_first, c->pos_last, n, w); break;
-	case ATTRIB_J: shaped(0.2, 0.6, n, w); break;
-	case ATTRIB_INVERSE_J: shaped(0.6, 0.2, n, w); break;
+	case ATTRIB_POSITION: shaped(c->pos_first, c->pos_last, 1, n, w); break;
+	case ATTRIB_J: shaped(0.2, 0.6, 0, n, w); break;
+	case ATTRIB_INVERSE_J: shaped(0.6, 0.2, 0, n, w); break;
 	case ATTRIB_TIME_DECAY: {
 		/* relative to the youngest touch, so old journeys do not
 		 * underflow to 0/0 */

@@ -74,10 +74,11 @@ sums() {
 	grep -qx 'linear,direct,0.5,10,0.1' out.csv
 	grep -qx 'linear,email,1.83333333333,80,0.366666666667' out.csv
 	"$AT" -q -m position --position 0.3,0.5 "$EX/paths.csv" >out.csv
-	# email > search x2: 3/8, 5/8; display > email > search: .3 .2 .5;
-	# direct > email > direct: .8, .2
-	grep -qx 'position,email,1.15,53.5,0.23' out.csv
-	grep -qx 'position,search,2.75,122.5,0.55' out.csv
+	# email > search x2: two touches, half each whatever F and L;
+	# display > email > search: .3 .2 .5; direct > email > direct: .8, .2
+	grep -qx 'position,email,1.4,66,0.28' out.csv
+	grep -qx 'position,search,2.5,110,0.5' out.csv
+	grep -qx 'position,display,0.3,18,0.06' out.csv
 	"$AT" -q -m last_non_direct --direct search "$EX/paths.csv" >out.csv
 	# search is now "direct": email > search goes to email
 	grep -qx 'last_non_direct,email,3,160,0.6' out.csv

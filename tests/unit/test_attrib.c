@@ -56,14 +56,15 @@ test_weights(void **state)
 	c.direct = UINT32_MAX; /* no channel called direct */
 	expect(ATTRIB_LAST_NON_DIRECT, &c, pd, NULL, 3, (double[]){ 0, 0, 1 });
 
-	/* two touches: the middle share goes to both ends pro rata */
+	/* two touches: position halves, j and inverse_j give the middle
+	 * share to both ends pro rata */
 	const uint32_t p2[2] = { A, B }, p1[1] = { B };
 	expect(ATTRIB_POSITION, &c, p2, NULL, 2, (double[]){ 0.5, 0.5 });
 	expect(ATTRIB_J, &c, p2, NULL, 2, (double[]){ 0.25, 0.75 });
 	expect(ATTRIB_INVERSE_J, &c, p2, NULL, 2, (double[]){ 0.75, 0.25 });
 	c.pos_first = 0.3;
 	c.pos_last = 0.5;
-	expect(ATTRIB_POSITION, &c, p2, NULL, 2, (double[]){ 0.375, 0.625 });
+	expect(ATTRIB_POSITION, &c, p2, NULL, 2, (double[]){ 0.5, 0.5 });
 	expect(
 	    ATTRIB_POSITION, &c, p4, NULL, 4, (double[]){ 0.3, 0.1, 0.1, 0.5 });
 	c.pos_first = c.pos_last = 0;
