@@ -252,6 +252,13 @@ plot_path_label(struct buf *b, const char *path, size_t n, size_t max)
 			break;
 		i = end + SEPLEN;
 	}
+	if (nst == 1) {
+		/* one step is a channel name: never cut */
+		buf_add(b, path, n);
+		free(off);
+		free(len);
+		return;
+	}
 	char tail[32];
 	int tn = snprintf(tail, sizeof tail, " (%zu steps)", nst);
 	/* take steps from the front and the back in turn while they fit */
