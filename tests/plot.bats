@@ -412,6 +412,20 @@ jt-plot: <stdin>: empty input: no report to plot" ]
 	cmp <("$PL" -q funnel --script f.csv.gz) <("$PL" -q funnel --script "$P/funnel.csv")
 }
 
+@test "every golden script runs in gnuplot without a message and draws an image" {
+	for d in "$JT_ROOT"/tests/cases/jt-plot/*/; do
+		gnuplot -d "$d/expout" >img 2>err || { echo "$d"; cat err; false; }
+		[ ! -s err ] || { echo "$d"; cat err; false; }
+		case $(sed -n 's/^set terminal \([a-z]*\) .*/\1/p' "$d/expout") in
+		pngcairo) [ "$(bytes img 0 4)" = 89504e47 ] || [ -s funnel.svg ] ;;
+		svg) [ -s funnel.svg ] ;;
+		pdfcairo) [ "$(head -c 5 img)" = "%PDF-" ] ;;
+		*) false ;;
+		esac || { echo "$d: no image"; false; }
+	done
+	svg_ok funnel.svg 800 450
+}
+
 # The man page's EXAMPLES, run in a copy of testdata/examples/ (as
 # tests/examples.bats does for the other tools).
 @test "jt-plot(1) EXAMPLES run" {
