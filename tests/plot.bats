@@ -417,7 +417,7 @@ jt-plot: <stdin>: empty input: no report to plot" ]
 		gnuplot -d "$d/expout" >img 2>err || { echo "$d"; cat err; false; }
 		[ ! -s err ] || { echo "$d"; cat err; false; }
 		case $(sed -n 's/^set terminal \([a-z]*\) .*/\1/p' "$d/expout") in
-		pngcairo) [ "$(bytes img 0 4)" = 89504e47 ] || [ -s funnel.svg ] ;;
+		pngcairo) [ "$(bytes img 0 4)" = 89504e47 ] ;;
 		svg) [ -s funnel.svg ] ;;
 		pdfcairo) [ "$(head -c 5 img)" = "%PDF-" ] ;;
 		*) false ;;
