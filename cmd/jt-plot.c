@@ -7,6 +7,7 @@
  * image is held in memory until gnuplot has succeeded, so a failed run
  * leaves no half picture.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -130,7 +131,8 @@ number(struct reader *r, long col, int required, double *out)
 	char *end;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (end != s + n || errno || !isfinite(v) || s[0] == ' ') {
+	if (end != s + n || errno || !isfinite(v) ||
+	    isspace((unsigned char)s[0])) {
 		snprintf(r->why, sizeof r->why,
 		    "column '%s': invalid number '%.40s'", r->e->col[col], s);
 		return -1;
@@ -342,8 +344,7 @@ read_friction(struct reader *r, struct plot *p)
 			continue;
 		}
 		plot_add_friction(p, field(r, csig), field(r, cch),
-		    field(r, cst), field(r, cgr), isnan(j) ? 0 : j, imp, z,
-		    ranked);
+		    field(r, cst), field(r, cgr), j, imp, z, ranked);
 	}
 }
 
@@ -551,6 +552,7 @@ run_gnuplot(const struct buf *script, struct buf *img)
 				continue;
 			struct buf *to = k ? &err : img;
 			buf_reserve(to, 65536);
+			to->data[to->len] = '\0'; /* also when nothing comes */
 			ssize_t n = read(pf[i].fd, to->data + to->len, 65536);
 			if (n > 0) {
 				to->len += (size_t)n;
@@ -630,10 +632,10 @@ main(int argc, char **argv)
 		case KEY_SCRIPT: script = 1; break;
 		case KEY_TITLE: po.title = c.arg; break;
 		case KEY_WIDTH:
-			po.width = (int)cli_int("--width", c.arg, 100, 20000);
+			po.width = (int)cli_int("--width", c.arg, 100, 10000);
 			break;
 		case KEY_HEIGHT:
-			po.height = (int)cli_int("--height", c.arg, 100, 20000);
+			po.height = (int)cli_int("--height", c.arg, 100, 10000);
 			break;
 		case KEY_TOP:
 			po.top = (size_t)cli_int("--top", c.arg, 1, 100000);
@@ -663,6 +665,8 @@ main(int argc, char **argv)
 		    argv[c.optind]);
 	if (po.measure != PLOT_CONVERSIONS && chart != PLOT_ATTRIBUTION)
 		err_usage("--measure is for the attribution chart");
+	if (cc.out && strcmp(cc.out, "-") == 0)
+		cc.out = NULL;
 	if (format < 0 && cc.out) {
 		format = format_of(cc.out);
 		if (format < 0)
@@ -690,7 +694,6 @@ main(int argc, char **argv)
 	if (r.e->ncols == 0)
 		err_die("%s: empty input: no report to plot", r.input);
 	reject_init(&r.rl, cc.rejects, cc.max_rejects);
-	r.rl.quiet = cc.quiet;
 	struct plot *p = plot_new(chart);
 	switch (chart) {
 	case PLOT_ATTRIBUTION: read_attribution(&r, p, po.measure); break;

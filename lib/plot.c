@@ -412,7 +412,7 @@ plot_add_attribution(struct plot *p, const char *model, const char *channel,
     const double *hi)
 {
 	int fresh;
-	uint32_t m = sid(p, model), c = sid(p, channel);
+	uint32_t m = sid(p, model), c = sid(p, *channel ? channel : "(none)");
 	struct arow *r = keyed_row(p, m, c, &fresh);
 	p->added++;
 	r->model = m;
@@ -602,7 +602,7 @@ preamble(struct buf *b, const struct plot *p, const struct plot_opts *o,
 		quotes(b, o->output);
 		buf_addc(b, '\n');
 	}
-	buf_adds(b, "set encoding utf8\nset title ");
+	buf_adds(b, "set title ");
 	quotes(b, o->title ? o->title : title);
 	buf_adds(b, " font ',13'\n"
 		    "set border 3 lc rgb '#606060'\n"
@@ -1141,14 +1141,24 @@ script_friction(const struct plot *p, const struct plot_opts *o, struct buf *b)
 		    (unsigned)(cn ? plot_channel_rgb(cs, cn)
 				  : plot_channel_rgb("(none)", 6)));
 		buf_clear(&lab);
-		buf_printf(&lab, "  %.1f (", x->impact);
-		plot_count(&lab, x->journeys);
-		buf_adds(&lab, " journeys");
-		if (!x->ranked)
-			buf_adds(&lab, ", not ranked");
-		else if (!isnan(x->z))
-			buf_printf(&lab, ", z %.1f", x->z);
-		buf_addc(&lab, ')');
+		buf_printf(&lab, "  %.1f", x->impact);
+		const char *sep = " (";
+		if (!isnan(x->journeys)) {
+			buf_adds(&lab, sep);
+			plot_count(&lab, x->journeys);
+			buf_adds(&lab, " journeys");
+			sep = ", ";
+		}
+		if (!x->ranked) {
+			buf_adds(&lab, sep);
+			buf_adds(&lab, "not ranked");
+			sep = ", ";
+		} else if (!isnan(x->z)) {
+			buf_printf(&lab, "%sz %.1f", sep, x->z);
+			sep = ", ";
+		}
+		if (sep[0] == ',')
+			buf_addc(&lab, ')');
 		plot_datum(b, lab.data, lab.len);
 		buf_addc(b, '\n');
 	}

@@ -100,7 +100,8 @@ uint64_t plot_rows(const struct plot *p);
 /*
  * Adds one row of each report.  Strings are copied.  Rows with the same
  * key (model and channel, path, from and to) add up; the bootstrap
- * interval of an attribution key seen twice is dropped.  lo and hi NULL:
+ * interval of an attribution key seen twice is dropped; an empty channel
+ * is drawn as "(none)", as in a timeline.  lo and hi NULL:
  * no interval.  A NaN optional value means the column is absent.
  */
 void plot_add_attribution(struct plot *p, const char *model,
@@ -115,7 +116,7 @@ void plot_add_path(struct plot *p, const char *path, size_t n,
  */
 void plot_add_stage(struct plot *p, const char *stage, double journeys,
     double from_previous, double from_first, double median_s);
-/* A friction signal; z NaN when unknown; ranked 0 or 1. */
+/* A friction signal; journeys and z NaN when unknown; ranked 0 or 1. */
 void plot_add_friction(struct plot *p, const char *signal,
     const char *channel, const char *step, const char *group,
     double journeys, double impact, double z, int ranked);

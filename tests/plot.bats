@@ -254,6 +254,21 @@ W
 	[ "$(ls -A | sort | tr '\n' ' ')" = "a.png tmp " ]
 }
 
+@test "an image is never written to a terminal, nor read from one; --script may be" {
+	[ -x "$(command -v script)" ] || skip "script (util-linux) not installed"
+	: >empty
+	run script -qec "'$PL' funnel '$P/funnel.csv'" ts.out <empty
+	[ "$status" -eq 2 ]
+	grep -q "jt-plot: not writing a png image to a terminal: use -o FILE, or --script" ts.out
+	run script -qec "'$PL' -q funnel --script '$P/funnel.csv'" ts2.out <empty
+	[ "$status" -eq 0 ]
+	grep -q '^[$]funnel << EOD' ts2.out
+	# no operand and a terminal on stdin: the usage, not a hang
+	run script -qec "'$PL' funnel -o f.png" ts3.out <empty
+	[ "$status" -eq 2 ]
+	grep -q "^Usage: jt-plot attribution|paths|funnel" ts3.out
+}
+
 @test "gnuplot missing: a clear error naming the Debian package, status 1; --script still works" {
 	echo old >a.png
 	run --separate-stderr env PATH=/nonexistent "$PL" attribution -o a.png "$P/attribution.csv"

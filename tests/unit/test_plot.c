@@ -276,6 +276,10 @@ test_attribution_ci(void **state)
 	assert_non_null(strstr(s, "with xerrorbars"));
 	assert_string_equal(line_of(s, "set title"),
 	    "set title 'Conversions credited by channel (markov)' font ',13'");
+	/* an empty channel is "(none)" */
+	plot_add_attribution(p, "markov", "", 0.1, 0, 0, NULL, NULL);
+	s = script(p, &o);
+	assert_non_null(strstr(s, "'web' 1, '(none)' 2)"));
 	/* a cell seen twice loses its interval */
 	plot_add_attribution(p, "markov", "web", 0.5, 0, 0, &lo2, &hi2);
 	s = script(p, &o);
@@ -371,6 +375,19 @@ test_friction(void **state)
 	assert_non_null(strstr(block(s, "$friction"),
 	    "\"dropoff: cart (web)\" 300 300 NaN 0 "));
 	assert_non_null(strstr(s, "title 'not ranked'"));
+	plot_free(p);
+
+	/* without journeys or z, the label says only what is known */
+	p = plot_new(PLOT_FRICTION);
+	plot_add_friction(p, "error", "", "", "", NAN, 2, NAN, 1);
+	plot_add_friction(p, "dead_end", "", "x", "", NAN, 1, NAN, 0);
+	s = script(p, &o);
+	snprintf(want, sizeof want,
+	    "\"error\" 2 NaN NaN 1 %u \"  2.0\"\n"
+	    "\"dead_end: x\" 1 NaN NaN 0 %u \"  1.0 (not ranked)\"\n",
+	    0xc7c7c7u, 0xc7c7c7u);
+	assert_string_equal(block(s, "$friction"), want);
+	assert_non_null(strstr(s, "title '(none)'"));
 	plot_free(p);
 }
 
