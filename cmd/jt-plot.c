@@ -86,8 +86,8 @@ struct reader {
 };
 
 static long
-need_col(struct reader *r, const char *name, const char *chart,
-    const char *expect)
+need_col(
+    struct reader *r, const char *name, const char *chart, const char *expect)
 {
 	long c = evin_col(r->e, name);
 	if (c < 0)
@@ -199,7 +199,8 @@ read_attribution(struct reader *r, struct plot *p, enum plot_measure m)
 		if (!bad)
 			bad = number(r, clo, 0, &lo) || number(r, chi, 0, &hi);
 		if (!bad && r->e->len[cm] == 0) {
-			snprintf(r->why, sizeof r->why, "column 'model': empty");
+			snprintf(
+			    r->why, sizeof r->why, "column 'model': empty");
 			bad = 1;
 		}
 		if (bad) {
@@ -335,7 +336,8 @@ read_friction(struct reader *r, struct plot *p)
 				ranked = 0;
 			else {
 				snprintf(r->why, sizeof r->why,
-				    "column 'ranked': '%.40s' is not 0 or 1", s);
+				    "column 'ranked': '%.40s' is not 0 or 1",
+				    s);
 				bad = 1;
 			}
 		}
@@ -366,11 +368,12 @@ read_transitions(struct reader *r, struct plot *p)
 	enum plot_trans kind = cp >= 0 ? PLOT_MARKOV : PLOT_DFG;
 	while (next_row(r)) {
 		double prob, count;
-		int bad = number(r, cp, 1, &prob) || number(r, cc, cp < 0, &count);
-		if (!bad && ((!isnan(prob) && (prob < 0 || prob > 1)) ||
-				(!isnan(count) && count < 0))) {
-			snprintf(r->why, sizeof r->why,
-			    "%s out of range",
+		int bad =
+		    number(r, cp, 1, &prob) || number(r, cc, cp < 0, &count);
+		if (!bad &&
+		    ((!isnan(prob) && (prob < 0 || prob > 1)) ||
+			(!isnan(count) && count < 0))) {
+			snprintf(r->why, sizeof r->why, "%s out of range",
 			    !isnan(prob) && (prob < 0 || prob > 1)
 				? "column 'probability': value"
 				: "column 'count': value");
@@ -475,10 +478,10 @@ run_gnuplot(const struct buf *script, struct buf *img)
 {
 	char *gp = find_gnuplot();
 	if (!gp)
-		err_die("gnuplot not found on PATH: install the Debian "
-			"package " GNUPLOT_PACKAGE
-			" (apt-get install " GNUPLOT_PACKAGE
-			"), or use --script");
+		err_die(
+		    "gnuplot not found on PATH: install the Debian "
+		    "package " GNUPLOT_PACKAGE
+		    " (apt-get install " GNUPLOT_PACKAGE "), or use --script");
 	int in[2], out[2], er[2];
 	if (pipe(in) || pipe(out) || pipe(er))
 		err_die("pipe: %s", strerror(errno));
@@ -535,8 +538,8 @@ run_gnuplot(const struct buf *script, struct buf *img)
 			err_die("poll: %s", strerror(errno));
 		}
 		if (wi >= 0 && pf[wi].revents) {
-			ssize_t w = write(
-			    wfd, script->data + sent, script->len - sent);
+			ssize_t w =
+			    write(wfd, script->data + sent, script->len - sent);
 			if (w > 0)
 				sent += (size_t)w;
 			if ((w < 0 && errno != EAGAIN && errno != EINTR) ||
@@ -557,7 +560,8 @@ run_gnuplot(const struct buf *script, struct buf *img)
 			if (n > 0) {
 				to->len += (size_t)n;
 				to->data[to->len] = '\0';
-			} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+			} else if (n == 0 ||
+			    (errno != EINTR && errno != EAGAIN)) {
 				close(pf[i].fd);
 				if (k)
 					efd = -1;
@@ -689,8 +693,9 @@ main(int argc, char **argv)
 	struct csvin_opts copts = { 0 };
 	copts.max_field = cc.max_field;
 	r.e = evin_open(argv + c.optind + 1, (size_t)nop, &copts, cc.quiet);
-	r.input = nop == 0 ? "<stdin>" : nop == 1 ? argv[c.optind + 1]
-						  : "the inputs";
+	r.input = nop == 0 ? "<stdin>"
+	    : nop == 1     ? argv[c.optind + 1]
+			   : "the inputs";
 	if (r.e->ncols == 0)
 		err_die("%s: empty input: no report to plot", r.input);
 	reject_init(&r.rl, cc.rejects, cc.max_rejects);
@@ -731,7 +736,9 @@ main(int argc, char **argv)
 		    chart == PLOT_TIMELINE ? "events" : "rows",
 		    (unsigned long long)rejected,
 		    script ? "; script written" : "; wrote ",
-		    script ? "" : cc.out ? cc.out : "<stdout>");
+		    script       ? ""
+			: cc.out ? cc.out
+				 : "<stdout>");
 	buf_free(&sc);
 	cli_done(&c);
 	return 0;

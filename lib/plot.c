@@ -130,9 +130,9 @@ static const struct named_rgb channel_rgb[] = {
 };
 
 /* For the other channels: distinct from the fixed ones above. */
-static const uint32_t extra_rgb[] = { 0x393b79, 0x637939, 0x8c6d31,
-	0x843c39, 0x7b4173, 0x5254a3, 0xaec7e8, 0xffbb78, 0xc5b0d5, 0xc49c94,
-	0xdbdb8d, 0x9edae5, 0x3182bd, 0xe6550d, 0x31a354, 0x756bb1 };
+static const uint32_t extra_rgb[] = { 0x393b79, 0x637939, 0x8c6d31, 0x843c39,
+	0x7b4173, 0x5254a3, 0xaec7e8, 0xffbb78, 0xc5b0d5, 0xc49c94, 0xdbdb8d,
+	0x9edae5, 0x3182bd, 0xe6550d, 0x31a354, 0x756bb1 };
 
 static const struct named_rgb model_rgb[] = {
 	{ "markov", 0x4e79a7 },
@@ -172,8 +172,8 @@ lookup_rgb(const struct named_rgb *t, size_t nt, const char *s, size_t n)
 uint32_t
 plot_channel_rgb(const char *name, size_t n)
 {
-	return lookup_rgb(channel_rgb, sizeof channel_rgb / sizeof *channel_rgb,
-	    name, n);
+	return lookup_rgb(
+	    channel_rgb, sizeof channel_rgb / sizeof *channel_rgb, name, n);
 }
 
 uint32_t
@@ -231,7 +231,8 @@ plot_path_label(struct buf *b, const char *path, size_t n, size_t max)
 	}
 	/* the steps' offsets */
 	size_t nst = 0, cap = 8;
-	size_t *off = xmalloc(cap * sizeof *off), *len = xmalloc(cap * sizeof *len);
+	size_t *off = xmalloc(cap * sizeof *off),
+	       *len = xmalloc(cap * sizeof *len);
 	size_t i = 0;
 	for (;;) {
 		const char *e = NULL;
@@ -330,9 +331,9 @@ struct plot *
 plot_new(enum plot_chart c)
 {
 	struct plot *p = xcalloc(1, sizeof *p);
-	static const size_t size[] = { sizeof(struct arow),
-		sizeof(struct prow), sizeof(struct srow), sizeof(struct frow),
-		sizeof(struct trow), 0 };
+	static const size_t size[] = { sizeof(struct arow), sizeof(struct prow),
+		sizeof(struct srow), sizeof(struct frow), sizeof(struct trow),
+		0 };
 	p->chart = c;
 	p->str = strtab_new();
 	p->rowsize = size[c];
@@ -564,8 +565,8 @@ plot_add_event(struct plot *p, int64_t day, const char *channel, size_t n)
 static const char *const ext[] = { "png", "svg", "pdf" };
 
 static void
-preamble(struct buf *b, const struct plot *p, const struct plot_opts *o,
-    int w, int h, const char *what, const char *title)
+preamble(struct buf *b, const struct plot *p, const struct plot_opts *o, int w,
+    int h, const char *what, const char *title)
 {
 	if (o->width)
 		w = o->width;
@@ -604,9 +605,10 @@ preamble(struct buf *b, const struct plot *p, const struct plot_opts *o,
 	}
 	buf_adds(b, "set title ");
 	quotes(b, o->title ? o->title : title);
-	buf_adds(b, " font ',13'\n"
-		    "set border 3 lc rgb '#606060'\n"
-		    "set tics nomirror\n");
+	buf_adds(b,
+	    " font ',13'\n"
+	    "set border 3 lc rgb '#606060'\n"
+	    "set tics nomirror\n");
 }
 
 /* The chart drawn when there is no row. */
@@ -615,11 +617,12 @@ empty_chart(struct buf *b, const struct plot *p, const struct plot_opts *o,
     const char *title)
 {
 	preamble(b, p, o, 1000, 600, "no data", title);
-	buf_adds(b, "unset border\nunset xtics\nunset ytics\nunset key\n"
-		    "set label 1 'no data' at graph 0.5, graph 0.5 center "
-		    "font ',16'\n"
-		    "set xrange [0:1]\nset yrange [0:1]\n"
-		    "plot 2 notitle\n");
+	buf_adds(b,
+	    "unset border\nunset xtics\nunset ytics\nunset key\n"
+	    "set label 1 'no data' at graph 0.5, graph 0.5 center "
+	    "font ',16'\n"
+	    "set xrange [0:1]\nset yrange [0:1]\n"
+	    "plot 2 notitle\n");
 }
 
 static void
@@ -674,7 +677,6 @@ rank_cmp(const void *a, const void *b)
 		return c;
 	return x->namelen < y->namelen ? -1 : x->namelen > y->namelen;
 }
-
 
 /* ---- attribution ---- */
 
@@ -762,8 +764,8 @@ script_attribution(
 		goto out;
 	}
 	int h = imax(600, 140 + (int)nout * (10 + 8 * (int)nm));
-	preamble(b, p, o, 1000, h,
-	    "grouped horizontal bars, channels x models", title);
+	preamble(b, p, o, 1000, h, "grouped horizontal bars, channels x models",
+	    title);
 	size_t stride = any_ci ? 3 : 1;
 	size_t colour = 2 + nm * stride;
 	buf_printf(b,
@@ -813,7 +815,8 @@ script_attribution(
 			if (any_ci)
 				buf_adds(b, " NaN NaN");
 		}
-		buf_printf(b, " %u\n", (unsigned)plot_channel_rgb("(other)", 7));
+		buf_printf(
+		    b, " %u\n", (unsigned)plot_channel_rgb("(other)", 7));
 	}
 	free(sum);
 	buf_adds(b, "EOD\nset ytics (");
@@ -854,9 +857,10 @@ script_attribution(
 		    any_ci ? "(column(4) > column(2) ? column(4) : column(2))"
 			   : "2");
 		if (any_ci)
-			buf_adds(b, ", \\\n  '' using 2:($0):3:4 with "
-				    "xerrorbars lc rgb '#303030' pt 7 ps 0.3 "
-				    "notitle");
+			buf_adds(b,
+			    ", \\\n  '' using 2:($0):3:4 with "
+			    "xerrorbars lc rgb '#303030' pt 7 ps 0.3 "
+			    "notitle");
 		buf_addc(b, '\n');
 		goto out;
 	}
@@ -935,15 +939,17 @@ script_paths(const struct plot *p, const struct plot_opts *o, struct buf *b)
 	}
 	preamble(b, p, o, 1000, imax(600, 140 + 26 * (int)shown),
 	    "top paths by journeys, coloured by conversion rate", title);
-	buf_adds(b, "# one row per path, most journeys first: label, journeys, "
-		    "conversions, conversion rate (%), text\n"
-		    "$paths << EOD\n");
+	buf_adds(b,
+	    "# one row per path, most journeys first: label, journeys, "
+	    "conversions, conversion rate (%), text\n"
+	    "$paths << EOD\n");
 	struct buf lab = { 0 };
 	for (size_t r = 0; r < shown; r++) {
 		const struct prow *x = &rows[rk[r].idx];
 		double rate = x->journeys > 0 ? 100 * x->conv / x->journeys : 0;
 		buf_clear(&lab);
-		plot_path_label(&lab, rk[r].name, rk[r].namelen, PATH_LABEL_MAX);
+		plot_path_label(
+		    &lab, rk[r].name, rk[r].namelen, PATH_LABEL_MAX);
 		if (lab.len != rk[r].namelen) {
 			buf_adds(b, "# ");
 			for (size_t i = 0; i < rk[r].namelen; i++) {
@@ -1006,19 +1012,20 @@ script_funnel(const struct plot *p, const struct plot_opts *o, struct buf *b)
 	preamble(b, p, o, 1000, imax(500, 140 + 50 * (int)p->nrows),
 	    "journeys per stage, in funnel order, the stage before in grey",
 	    title);
-	buf_adds(b, "# one row per stage in funnel order: stage, journeys, "
-		    "journeys of the stage before, % of previous, % of first, "
-		    "text\n$funnel << EOD\n");
+	buf_adds(b,
+	    "# one row per stage in funnel order: stage, journeys, "
+	    "journeys of the stage before, % of previous, % of first, "
+	    "text\n$funnel << EOD\n");
 	struct buf lab = { 0 };
 	for (size_t i = 0; i < p->nrows; i++) {
 		const struct srow *x = &rows[i];
 		double prev = i ? rows[i - 1].journeys : x->journeys;
 		double fp = !isnan(x->fprev) ? x->fprev
-		    : prev > 0                 ? x->journeys / prev
-					       : 0;
+		    : prev > 0               ? x->journeys / prev
+					     : 0;
 		double ff = !isnan(x->ffirst) ? x->ffirst
-		    : rows[0].journeys > 0     ? x->journeys / rows[0].journeys
-					       : 0;
+		    : rows[0].journeys > 0    ? x->journeys / rows[0].journeys
+					      : 0;
 		datum_id(b, p, x->stage);
 		num(b, x->journeys);
 		num(b, prev);
@@ -1027,8 +1034,9 @@ script_funnel(const struct plot *p, const struct plot_opts *o, struct buf *b)
 		buf_adds(&lab, "  ");
 		plot_count(&lab, x->journeys);
 		if (i) {
-			buf_printf(&lab, ": %.1f%% of previous, %.1f%% of first",
-			    100 * fp, 100 * ff);
+			buf_printf(&lab,
+			    ": %.1f%% of previous, %.1f%% of first", 100 * fp,
+			    100 * ff);
 			if (!isnan(x->median)) {
 				buf_adds(&lab, "; median ");
 				plot_duration(&lab, x->median);
@@ -1125,9 +1133,10 @@ script_friction(const struct plot *p, const struct plot_opts *o, struct buf *b)
 	    "friction signals by impact, coloured by channel, unranked "
 	    "hatched",
 	    title);
-	buf_adds(b, "# one row per signal, ranked by impact then unranked: "
-		    "label, impact, journeys, z, ranked, colour, text\n"
-		    "$friction << EOD\n");
+	buf_adds(b,
+	    "# one row per signal, ranked by impact then unranked: "
+	    "label, impact, journeys, z, ranked, colour, text\n"
+	    "$friction << EOD\n");
 	struct buf lab = { 0 };
 	for (size_t r = 0; r < shown; r++) {
 		const struct frow *x = &rows[rk[r].idx];
@@ -1192,9 +1201,11 @@ script_friction(const struct plot *p, const struct plot_opts *o, struct buf *b)
 		seen[x->channel] = 1;
 		size_t cn;
 		const char *cs = str(p, x->channel, &cn);
-		buf_adds(b, ", \\\n  keyentry with boxes fs solid 0.85 lc rgb ");
-		rgb(b, cn ? plot_channel_rgb(cs, cn)
-			  : plot_channel_rgb("(none)", 6));
+		buf_adds(
+		    b, ", \\\n  keyentry with boxes fs solid 0.85 lc rgb ");
+		rgb(b,
+		    cn ? plot_channel_rgb(cs, cn)
+		       : plot_channel_rgb("(none)", 6));
 		buf_adds(b, " title ");
 		if (cn)
 			plot_quote(b, cs, cn);
@@ -1202,8 +1213,9 @@ script_friction(const struct plot *p, const struct plot_opts *o, struct buf *b)
 			buf_adds(b, "'(none)'");
 	}
 	if (unranked)
-		buf_adds(b, ", \\\n  keyentry with boxes fs pattern 4 lc rgb "
-			    "'#404040' title 'not ranked'");
+		buf_adds(b,
+		    ", \\\n  keyentry with boxes fs pattern 4 lc rgb "
+		    "'#404040' title 'not ranked'");
 	buf_addc(b, '\n');
 	free(seen);
 	for (size_t i = 0; i < p->nrows; i++)
@@ -1262,7 +1274,8 @@ script_transitions(
 		if (rk[r].group == 1 && o->top && kept_mid++ >= o->top)
 			pos[rk[r].idx] = -1;
 	}
-	long *rowi = xmalloc(ns * sizeof *rowi), *coli = xmalloc(ns * sizeof *coli);
+	long *rowi = xmalloc(ns * sizeof *rowi),
+	     *coli = xmalloc(ns * sizeof *coli);
 	uint32_t *rowst = xmalloc(ns * sizeof *rowst);
 	uint32_t *colst = xmalloc(ns * sizeof *colst);
 	size_t nr = 0, nc = 0;
@@ -1287,10 +1300,9 @@ script_transitions(
 		if (rowi[t->from] < 0 || coli[t->to] < 0)
 			continue;
 		size_t k = (size_t)rowi[t->from] * nc + (size_t)coli[t->to];
-		cell[k] = dfg ? (rowsum[t->from] > 0
-				       ? t->count / rowsum[t->from]
-				       : 0)
-			      : t->prob;
+		cell[k] = dfg
+		    ? (rowsum[t->from] > 0 ? t->count / rowsum[t->from] : 0)
+		    : t->prob;
 		cnt[k] = t->count;
 	}
 	int w = imax(1000, 260 + 64 * (int)nc);
@@ -1321,10 +1333,11 @@ script_transitions(
 		plot_quote(b, s, n);
 		buf_printf(b, " %zu", r);
 	}
-	buf_printf(b, ") scale 0\n"
-		      "# one row per cell: column (to), row (from), %s, "
-		      "text colour, text\n"
-		      "$transitions << EOD\n",
+	buf_printf(b,
+	    ") scale 0\n"
+	    "# one row per cell: column (to), row (from), %s, "
+	    "text colour, text\n"
+	    "$transitions << EOD\n",
 	    dfg ? "share of the row" : "probability");
 	for (size_t r = 0; r < nr; r++)
 		for (size_t c = 0; c < nc; c++) {
@@ -1415,9 +1428,10 @@ script_timeline(const struct plot *p, const struct plot_opts *o, struct buf *b)
 	int64_t first = days[0], last = days[p->ndays - 1];
 	int fill = last - first < TIMELINE_FILL_DAYS;
 	preamble(b, p, o, 1000, 600, "events per day (UTC) per channel", title);
-	buf_adds(b, "# one row per day (UTC): date, seconds since 1970, then "
-		    "the events of each channel, most events first\n"
-		    "$timeline << EOD\n# day seconds");
+	buf_adds(b,
+	    "# one row per day (UTC): date, seconds since 1970, then "
+	    "the events of each channel, most events first\n"
+	    "$timeline << EOD\n# day seconds");
 	for (size_t r = 0; r < shown; r++)
 		buf_printf(b, " %.*s", (int)rk[r].namelen, rk[r].name);
 	if (other)
@@ -1479,8 +1493,8 @@ script_timeline(const struct plot *p, const struct plot_opts *o, struct buf *b)
 			plot_quote(b, rk[r].name, rk[r].namelen);
 		} else {
 			rgb(b, plot_channel_rgb("(other)", 7));
-			buf_printf(b, " title '(other %zu channels)'",
-			    nch - shown);
+			buf_printf(
+			    b, " title '(other %zu channels)'", nch - shown);
 		}
 	}
 	buf_addc(b, '\n');

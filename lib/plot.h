@@ -108,8 +108,8 @@ void plot_add_attribution(struct plot *p, const char *model,
     const char *channel, double conversions, double value, double share,
     const double *lo, const double *hi);
 /* journeys and conversions of a path; median_s NaN when unknown. */
-void plot_add_path(struct plot *p, const char *path, size_t n,
-    double journeys, double conversions, double median_s);
+void plot_add_path(struct plot *p, const char *path, size_t n, double journeys,
+    double conversions, double median_s);
 /*
  * A funnel stage, in funnel order; from_previous and from_first are
  * fractions (0-1) or NaN to compute them from the journeys.
@@ -117,16 +117,16 @@ void plot_add_path(struct plot *p, const char *path, size_t n,
 void plot_add_stage(struct plot *p, const char *stage, double journeys,
     double from_previous, double from_first, double median_s);
 /* A friction signal; journeys and z NaN when unknown; ranked 0 or 1. */
-void plot_add_friction(struct plot *p, const char *signal,
-    const char *channel, const char *step, const char *group,
-    double journeys, double impact, double z, int ranked);
+void plot_add_friction(struct plot *p, const char *signal, const char *channel,
+    const char *step, const char *group, double journeys, double impact,
+    double z, int ranked);
 /*
  * A transition: kind PLOT_MARKOV gives its probability (and count, or
  * NaN), PLOT_DFG its count (probability NaN: computed per row).  The
  * kind of the first row holds for the table.
  */
-void plot_add_transition(struct plot *p, enum plot_trans kind,
-    const char *from, const char *to, double probability, double count);
+void plot_add_transition(struct plot *p, enum plot_trans kind, const char *from,
+    const char *to, double probability, double count);
 /* One event of channel (n bytes, may be empty) on day (days since 1970). */
 void plot_add_event(struct plot *p, int64_t day, const char *channel, size_t n);
 
@@ -134,6 +134,7 @@ void plot_add_event(struct plot *p, int64_t day, const char *channel, size_t n);
  * Appends the whole gnuplot script of the chart to out.  An empty chart
  * gives a valid script drawing "no data".
  */
-void plot_script(const struct plot *p, const struct plot_opts *o, struct buf *out);
+void plot_script(
+    const struct plot *p, const struct plot_opts *o, struct buf *out);
 
 #endif

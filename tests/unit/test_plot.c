@@ -91,8 +91,8 @@ test_colours(void **state)
 		"affiliate", "referral", "app", "call_center", "chat", "store",
 		"web" };
 	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
-		assert_int_not_equal(c, plot_channel_rgb(fixed[i],
-					    strlen(fixed[i])));
+		assert_int_not_equal(
+		    c, plot_channel_rgb(fixed[i], strlen(fixed[i])));
 	/* FNV-1a of "partner_x" is 14 modulo 16: pinned, colours never move */
 	assert_int_equal(c, 0x31a354);
 }
@@ -203,7 +203,8 @@ test_terminal(void **state)
 	    "set terminal svg size 640,480 noenhanced font 'Sans,10' "
 	    "background '#ffffff'");
 	assert_string_equal(line_of(s, "set output"), "set output 'it''s.svg'");
-	assert_string_equal(line_of(s, "set title"), "set title 'T' font ',13'");
+	assert_string_equal(
+	    line_of(s, "set title"), "set title 'T' font ',13'");
 	/* PDF: 96 pixels to the inch */
 	o.format = PLOT_PDF;
 	o.width = 960;
@@ -231,12 +232,14 @@ test_attribution(void **state)
 	const char *s = script(p, &o);
 	/* b: 3 + 2 = 5 before a: 1 + 1 = 2 */
 	char want[256];
-	snprintf(want, sizeof want, "# channel m1 m2 colour\n\"b\" 3 2 %u\n"
-				    "\"a\" 1 1 %u\n",
+	snprintf(want, sizeof want,
+	    "# channel m1 m2 colour\n\"b\" 3 2 %u\n"
+	    "\"a\" 1 1 %u\n",
 	    (unsigned)plot_channel_rgb("b", 1),
 	    (unsigned)plot_channel_rgb("a", 1));
 	assert_string_equal(block(s, "$attribution"), want);
-	assert_string_equal(line_of(s, "set ytics ("), "set ytics ('b' 0, 'a' 1)");
+	assert_string_equal(
+	    line_of(s, "set ytics ("), "set ytics ('b' 0, 'a' 1)");
 	assert_string_equal(line_of(s, "set yrange"), "set yrange [1.5:-0.5]");
 	assert_string_equal(line_of(s, "set xrange"), "set xrange [0:*]");
 	assert_non_null(line_of(s, "K = 2"));
@@ -368,12 +371,13 @@ test_friction(void **state)
 	    (unsigned)plot_channel_rgb("web", 3));
 	assert_string_equal(block(s, "$friction"), want);
 	/* span 7: from -1 - 1.05 to 6 + 4.2 */
-	assert_string_equal(line_of(s, "set xrange"), "set xrange [-2.05:10.2]");
+	assert_string_equal(
+	    line_of(s, "set xrange"), "set xrange [-2.05:10.2]");
 	assert_null(strstr(s, "'not ranked'"));
 	o.top = 0;
 	s = script(p, &o);
-	assert_non_null(strstr(block(s, "$friction"),
-	    "\"dropoff: cart (web)\" 300 300 NaN 0 "));
+	assert_non_null(strstr(
+	    block(s, "$friction"), "\"dropoff: cart (web)\" 300 300 NaN 0 "));
 	assert_non_null(strstr(s, "title 'not ranked'"));
 	plot_free(p);
 
@@ -435,8 +439,9 @@ test_transitions(void **state)
 	o.top = 0;
 	s = script(p, &o);
 	d = block(s, "$transitions");
-	assert_string_equal(d, "0 0 0.25 2105376 \"1\"\n"
-			       "1 0 0.75 16777215 \"3\"\n");
+	assert_string_equal(d,
+	    "0 0 0.25 2105376 \"1\"\n"
+	    "1 0 0.75 16777215 \"3\"\n");
 	assert_non_null(strstr(s, "share of the transitions"));
 	plot_free(p);
 }
@@ -463,8 +468,8 @@ test_timeline(void **state)
 	    "2025-10-01 1759276800 1 1 1 0\n"
 	    "2025-10-02 1759363200 0 0 0 0\n"
 	    "2025-10-03 1759449600 2 1 0 1\n");
-	assert_string_equal(line_of(s, "set xrange"),
-	    "set xrange [1759233600:1759492800]");
+	assert_string_equal(
+	    line_of(s, "set xrange"), "set xrange [1759233600:1759492800]");
 	o.top = 2;
 	s = script(p, &o);
 	assert_string_equal(block(s, "$timeline"),
