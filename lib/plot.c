@@ -1252,6 +1252,9 @@ script_transitions(
 		rowsum[t->from] += t->count;
 	}
 	/*
+	 * Cells are boxes, not "with image": an image needs a grid of 2 x 2
+	 * at least, and a table may have one row.
+	 *
 	 * Order: sources (never a "to": the start state), then the states
 	 * between by flow, then sinks (never a "from": conversion, null).
 	 */
@@ -1368,7 +1371,8 @@ script_transitions(
 	    "set cbrange [0:1]\n"
 	    "set cblabel %s\n"
 	    "unset key\n"
-	    "plot $transitions using 1:2:3 with image notitle, \\\n"
+	    "plot $transitions using 1:2:(0.5):(0.5):3 with boxxyerror "
+	    "fs solid 1 noborder fc palette notitle, \\\n"
 	    "  '' using 1:2:5:4 with labels tc rgb variable notitle\n",
 	    nc - 1, nr - 1,
 	    dfg ? "'share of the transitions out of the row''s step'"

@@ -77,6 +77,8 @@ svg_ok() {
 }
 
 @test "paths from a path table: journeys are conversions + null, top N, PNG" {
+	"$PL" -q paths -o p.png --width 1200 --height 900 "$P/paths.csv"
+	png_ok p.png 1200 900
 	"$PL" -q paths -o p.png "$P/paths.csv"
 	png_ok p.png 1000 660
 	"$PL" paths --top 3 --script "$P/paths.csv" >p.gp
@@ -109,8 +111,8 @@ svg_ok() {
 }
 
 @test "funnel: stages in order, shares of the previous and the first, PNG" {
-	"$PL" -q funnel -o f.png "$P/funnel.csv"
-	png_ok f.png 1000 500
+	"$PL" -q funnel -o f.png --width 700 --height 350 "$P/funnel.csv"
+	png_ok f.png 700 350
 	"$PL" funnel --script "$P/funnel.csv" >f.gp
 	grep -qx '"cart" 622 1411 44.0822 32.8753 "  622: 44.1% of previous, 32.9% of first; median 6m 52s"' f.gp
 	# without the share columns they are computed from the journeys
@@ -121,8 +123,8 @@ svg_ok() {
 }
 
 @test "friction: ranked signals by impact, then the unranked hatched; channel colours" {
-	"$PL" -q friction -o fr.png "$P/friction.csv"
-	png_ok fr.png 1000 600
+	"$PL" -q friction -o fr.png --width 1400 --height 720 "$P/friction.csv"
+	png_ok fr.png 1400 720
 	"$PL" friction --top 8 --script "$P/friction.csv" >fr.gp
 	sed -n '/^\$friction << EOD/,/^EOD/p' fr.gp | grep '^"' | cut -d'"' -f2 >order
 	cat >want <<'W'
@@ -142,12 +144,12 @@ W
 }
 
 @test "transitions: Markov probabilities as a heat map, start first, absorbing states last" {
-	"$PL" -q transitions -o t.png "$P/transitions.csv"
-	png_ok t.png 1000 600
+	"$PL" -q transitions -o t.png --width 900 --height 900 "$P/transitions.csv"
+	png_ok t.png 900 900
 	"$PL" transitions --script "$P/transitions.csv" >t.gp
 	grep -q "^set ytics ('(start)' 0, " t.gp
 	grep -q ", '(conversion)' 9, '(null)' 10) rotate by 40 right scale 0$" t.gp
-	grep -q 'with image' t.gp
+	grep -q 'with boxxyerror fs solid 1 noborder fc palette' t.gp
 	grep -q "^set cblabel 'transition probability'" t.gp
 	# --top keeps the states with most flow between start and the end
 	"$PL" transitions --top 3 --script "$P/transitions.csv" >t3.gp
@@ -156,8 +158,8 @@ W
 }
 
 @test "transitions: a dfg (no probability) is shown as each row's share, labelled with counts" {
-	"$PL" -q transitions -o d.png "$P/dfg.csv"
-	png_ok d.png 1000 600
+	"$PL" -q transitions -o d.png --height 800 "$P/dfg.csv"
+	png_ok d.png 1000 800
 	printf 'from,to,count,median_s,p90_s\na,b,3,10,20\na,c,1,5,9\nb,c,1500,1,2\n' >d.csv
 	"$PL" transitions --script d.csv >d.gp
 	grep -q "^set ytics ('a' 0, 'b' 1) scale 0" d.gp
@@ -166,11 +168,17 @@ W
 	grep -qx '1 0 0.25 2105376 "1"' d.gp
 	grep -qx '0 1 0 2105376 ""' d.gp
 	grep -qx '1 1 1 16777215 "1,500"' d.gp
+	# a table of one row is drawn too, without a message from gnuplot
+	printf 'from,to,probability\na,b,1\n' >one.csv
+	run --separate-stderr "$PL" transitions -o one.png one.csv
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "jt-plot: transitions: 1 rows, 0 rejected; wrote one.png" ]
+	png_ok one.png 1000 600
 }
 
 @test "timeline: events per day (UTC) per channel, empty days as zeros, PNG" {
-	"$PL" -q timeline -o tl.png "$P/events.csv"
-	png_ok tl.png 1000 600
+	"$PL" -q timeline -o tl.png --width 1600 --height 400 "$P/events.csv"
+	png_ok tl.png 1600 400
 	"$PL" timeline --script "$P/events.csv" >tl.gp
 	sed -n '/^\$timeline << EOD/,/^EOD/p' tl.gp >data
 	cat >want <<'W'
