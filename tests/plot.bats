@@ -211,6 +211,28 @@ W
 	"$PL" attribution --script u.csv | grep -q "^set ytics ('partner_network_of_affiliates_east' 0)"
 }
 
+@test "names with quotes, commas, spaces and UTF-8 are drawn as written" {
+	cat >a.csv <<'E'
+model,channel,conversions,value,share,lo,hi
+markov,"o'reilly ""books""",3,30,0.3,2,4
+markov,"café, Zürich",5,50,0.5,4,6
+shapley,"o'reilly ""books""",2,20,0.2,1,3
+shapley,"café, Zürich",6,60,0.6,5,7
+E
+	"$PL" attribution --script --title "Bob's \"chart\"" a.csv >a.gp
+	grep -qx "set ytics ('café, Zürich' 0, 'o''reilly \"books\"' 1)" a.gp
+	grep -qx "\"o'reilly 'books'\" 3 2 4 2 1 3 [0-9]*" a.gp
+	grep -qx "set title 'Bob''s \"chart\"' font ',13'" a.gp
+	# two models with intervals: an error bar per model
+	[ "$(grep -c 'with xerrorbars' a.gp)" -eq 2 ]
+	gnuplot -d a.gp >a.png 2>err
+	[ ! -s err ] || { cat err; false; }
+	png_ok a.png 1000 600
+	"$PL" -q attribution --svg -o a.svg a.csv
+	svg_ok a.svg 1000 600
+	grep -q '>café, Zürich<' a.svg
+}
+
 @test "SVG: well-formed XML of the requested size, by flag or by extension" {
 	"$PL" -q attribution --svg --width 900 --height 700 -o a.out "$P/attribution.csv"
 	svg_ok a.out 900 700
