@@ -2,17 +2,14 @@
  * jt-plot: a report to a picture.  Reads one of jt's reports (or events,
  * for a timeline), builds a gnuplot script with the data inline
  * (lib/plot), and either prints it (--script) or pipes it into gnuplot
- * and writes the image gnuplot prints on its standard output to -o FILE
- * (atomically) or to standard output.  No temporary file is made; the
- * image is held in memory until gnuplot has succeeded, so a failed run
+ * (lib/proc) and writes the image gnuplot prints on its standard output to
+ * -o FILE (atomically) or to standard output.  No temporary file is made;
+ * the image is held in memory until gnuplot has succeeded, so a failed run
  * leaves no half picture.
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +24,7 @@
 #include "evin.h"
 #include "io.h"
 #include "plot.h"
+#include "proc.h"
 #include "reject.h"
 #include "ts.h"
 
@@ -418,36 +416,6 @@ read_timeline(struct reader *r, struct plot *p)
 
 /* ---- gnuplot ---- */
 
-/* The path of gnuplot on PATH (owned by the caller), or NULL. */
-static char *
-find_gnuplot(void)
-{
-	const char *path = getenv("PATH");
-	if (!path || !*path)
-		return NULL;
-	struct buf b = { 0 };
-	for (const char *s = path;; s++) {
-		const char *e = strchr(s, ':');
-		size_t n = e ? (size_t)(e - s) : strlen(s);
-		buf_clear(&b);
-		if (n == 0)
-			buf_adds(&b, ".");
-		else
-			buf_add(&b, s, n);
-		buf_adds(&b, "/gnuplot");
-		if (access(b.data, X_OK) == 0) {
-			char *r = xstrdup(b.data);
-			buf_free(&b);
-			return r;
-		}
-		if (!e)
-			break;
-		s = e;
-	}
-	buf_free(&b);
-	return NULL;
-}
-
 /* Prints gnuplot's messages, one "jt-plot: gnuplot: ..." line each. */
 static void
 relay(const struct buf *err, int warn)
@@ -476,107 +444,21 @@ relay(const struct buf *err, int warn)
 static void
 run_gnuplot(const struct buf *script, struct buf *img)
 {
-	char *gp = find_gnuplot();
+	char *gp = proc_find("gnuplot");
 	if (!gp)
 		err_die(
 		    "gnuplot not found on PATH: install the Debian "
 		    "package " GNUPLOT_PACKAGE
 		    " (apt-get install " GNUPLOT_PACKAGE "), or use --script");
-	int in[2], out[2], er[2];
-	if (pipe(in) || pipe(out) || pipe(er))
-		err_die("pipe: %s", strerror(errno));
-	pid_t pid = fork();
-	if (pid < 0)
-		err_die("fork: %s", strerror(errno));
-	if (pid == 0) {
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		dup2(er[1], 2);
-		close(in[0]);
-		close(in[1]);
-		close(out[0]);
-		close(out[1]);
-		close(er[0]);
-		close(er[1]);
-		/* -d: no init file can restyle the chart behind our back */
-		execl(gp, "gnuplot", "-d", (char *)NULL);
-		static const char msg[] = "cannot execute gnuplot\n";
-		ssize_t w = write(2, msg, sizeof msg - 1);
-		(void)w;
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	close(er[1]);
-	/* a gnuplot that dies early must not kill us with SIGPIPE */
-	struct sigaction ign, old;
-	memset(&ign, 0, sizeof ign);
-	ign.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &ign, &old);
-	fcntl(in[1], F_SETFL, O_NONBLOCK);
+	/* -d: no init file can restyle the chart behind our back */
+	static char name[] = "gnuplot", defaults[] = "-d";
+	char *argv[] = { name, defaults, NULL };
 	struct buf err = { 0 };
-	size_t sent = 0;
-	int wfd = in[1], ofd = out[0], efd = er[0];
-	while (ofd >= 0 || efd >= 0) {
-		struct pollfd pf[3];
-		int np = 0, wi = -1, oi = -1, ei = -1;
-		if (wfd >= 0) {
-			pf[np] = (struct pollfd){ wfd, POLLOUT, 0 };
-			wi = np++;
-		}
-		if (ofd >= 0) {
-			pf[np] = (struct pollfd){ ofd, POLLIN, 0 };
-			oi = np++;
-		}
-		if (efd >= 0) {
-			pf[np] = (struct pollfd){ efd, POLLIN, 0 };
-			ei = np++;
-		}
-		if (poll(pf, (nfds_t)np, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			err_die("poll: %s", strerror(errno));
-		}
-		if (wi >= 0 && pf[wi].revents) {
-			ssize_t w =
-			    write(wfd, script->data + sent, script->len - sent);
-			if (w > 0)
-				sent += (size_t)w;
-			if ((w < 0 && errno != EAGAIN && errno != EINTR) ||
-			    sent == script->len) {
-				close(wfd);
-				wfd = -1;
-			}
-		}
-		int fds[2] = { oi, ei };
-		for (int k = 0; k < 2; k++) {
-			int i = fds[k];
-			if (i < 0 || !pf[i].revents)
-				continue;
-			struct buf *to = k ? &err : img;
-			buf_reserve(to, 65536);
-			to->data[to->len] = '\0'; /* also when nothing comes */
-			ssize_t n = read(pf[i].fd, to->data + to->len, 65536);
-			if (n > 0) {
-				to->len += (size_t)n;
-				to->data[to->len] = '\0';
-			} else if (n == 0 ||
-			    (errno != EINTR && errno != EAGAIN)) {
-				close(pf[i].fd);
-				if (k)
-					efd = -1;
-				else
-					ofd = -1;
-			}
-		}
-	}
-	if (wfd >= 0)
-		close(wfd);
 	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			err_die("waitpid: %s", strerror(errno));
-	sigaction(SIGPIPE, &old, NULL);
+	const char *why;
+	if (proc_filter(gp, argv, script->data, script->len, img, &err, &status,
+		&why) != 0)
+		err_die("cannot run gnuplot: %s (%s)", why, strerror(errno));
 	free(gp);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		relay(&err, 0);
