@@ -26,6 +26,7 @@
 #include "plot.h"
 #include "proc.h"
 #include "reject.h"
+#include "spec.h"
 #include "ts.h"
 
 enum {
@@ -38,6 +39,7 @@ enum {
 	KEY_HEIGHT,
 	KEY_TOP,
 	KEY_MEASURE,
+	KEY_MODELS,
 };
 
 static const struct cli_opt opts[] = {
@@ -56,6 +58,8 @@ static const struct cli_opt opts[] = {
 	    "channels 12; attribution channels and transition states: all)" },
 	{ "measure", KEY_MEASURE, CLI_ARG, "WHAT",
 	    "attribution bars: conversions (default), value or share" },
+	{ "models", KEY_MODELS, CLI_ARG, "LIST",
+	    "attribution: draw only these models (default: every model)" },
 	CLI_COMMON_OUT,
 	CLI_COMMON_QUIET,
 	CLI_COMMON_REJECTS,
@@ -173,8 +177,30 @@ field(const struct reader *r, long col)
 
 #define ATTR_COLS "jt-attribute's model,channel,conversions,value,share[,lo,hi]"
 
+/* --models: the models to draw, and how many rows each had. */
+struct models {
+	char **name;
+	size_t n, cap;
+	uint64_t *rows;
+};
+
+/* Whether model s is drawn (always without --models); counts its rows. */
+static int
+model_wanted(struct models *ms, const char *s)
+{
+	if (!ms->n)
+		return 1;
+	for (size_t i = 0; i < ms->n; i++)
+		if (strcmp(ms->name[i], s) == 0) {
+			ms->rows[i]++;
+			return 1;
+		}
+	return 0;
+}
+
 static void
-read_attribution(struct reader *r, struct plot *p, enum plot_measure m)
+read_attribution(
+    struct reader *r, struct plot *p, enum plot_measure m, struct models *ms)
 {
 	static const char *const mcol[] = { "conversions", "value", "share" };
 	long cm = need_col(r, "model", "attribution", ATTR_COLS);
@@ -205,6 +231,8 @@ read_attribution(struct reader *r, struct plot *p, enum plot_measure m)
 			reject_row(r);
 			continue;
 		}
+		if (!model_wanted(ms, r->e->f[cm]))
+			continue;
 		int ci = clo >= 0 && !isnan(lo) && !isnan(hi);
 		plot_add_attribution(p, field(r, cm), field(r, cc),
 		    isnan(v[0]) ? 0 : v[0], v[1], v[2], ci ? &lo : NULL,
@@ -498,6 +526,7 @@ main(int argc, char **argv)
 	struct cli_common cc;
 	struct plot_opts po;
 	int format = -1, script = 0;
+	struct models models = { 0 };
 	memset(&po, 0, sizeof po);
 	cli_common_init(&cc);
 	cli_init(&c, &tool, argc, argv);
@@ -538,9 +567,17 @@ main(int argc, char **argv)
 					  "or share, not '%s'",
 				    c.arg);
 			break;
+		case KEY_MODELS: {
+			const char *why;
+			if (spec_list(c.arg, &models.name, &models.n,
+				&models.cap, &why) != 0)
+				err_usage("--models: %s", why);
+			break;
+		}
 		default: err_usage("unexpected option");
 		}
 	}
+	models.rows = xcalloc(models.n + 1, sizeof *models.rows);
 	if (c.optind >= argc)
 		err_usage("which chart? attribution, paths, funnel, friction, "
 			  "transitions or timeline");
@@ -551,6 +588,8 @@ main(int argc, char **argv)
 		    argv[c.optind]);
 	if (po.measure != PLOT_CONVERSIONS && chart != PLOT_ATTRIBUTION)
 		err_usage("--measure is for the attribution chart");
+	if (models.n && chart != PLOT_ATTRIBUTION)
+		err_usage("--models is for the attribution chart");
 	if (cc.out && strcmp(cc.out, "-") == 0)
 		cc.out = NULL;
 	if (format < 0 && cc.out) {
@@ -583,7 +622,9 @@ main(int argc, char **argv)
 	reject_init(&r.rl, cc.rejects, cc.max_rejects);
 	struct plot *p = plot_new(chart);
 	switch (chart) {
-	case PLOT_ATTRIBUTION: read_attribution(&r, p, po.measure); break;
+	case PLOT_ATTRIBUTION:
+		read_attribution(&r, p, po.measure, &models);
+		break;
 	case PLOT_PATHS: read_paths(&r, p); break;
 	case PLOT_FUNNEL: read_funnel(&r, p); break;
 	case PLOT_FRICTION: read_friction(&r, p); break;
@@ -593,6 +634,12 @@ main(int argc, char **argv)
 	uint64_t rows = plot_rows(p), rejected = r.rl.count;
 	reject_close(&r.rl);
 	evin_close(r.e);
+	for (size_t i = 0; i < models.n; i++)
+		if (!models.rows[i] && !cc.quiet)
+			err_warn("%s: no row of model '%s'", r.input,
+			    models.name[i]);
+	spec_list_free(models.name, models.n);
+	free(models.rows);
 	if (rows == 0 && !cc.quiet)
 		err_warn("%s: no rows: the chart says 'no data'", r.input);
 

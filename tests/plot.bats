@@ -76,6 +76,20 @@ svg_ok() {
 	grep -qx '"paid_search" 18.9638 2062260' s.gp
 }
 
+@test "attribution --models: only the listed models, a warning for one without rows" {
+	run --separate-stderr "$PL" attribution --models shapley,markov,nope --script "$P/attribution.csv"
+	[ "$status" -eq 0 ]
+	[ "${stderr_lines[0]}" = "jt-plot: warning: $P/attribution.csv: no row of model 'nope'" ]
+	[ "${stderr_lines[1]}" = "jt-plot: attribution: 26 rows, 0 rejected; script written" ]
+	echo "$output" >m.gp
+	grep -qx 'K = 2' m.gp
+	grep -qx '# channel markov shapley colour' m.gp
+	! grep -q "title 'first'" m.gp
+	run "$PL" paths --models markov "$P/paths.csv"
+	[ "$status" -eq 2 ]
+	[[ "$output" == "jt-plot: --models is for the attribution chart"* ]]
+}
+
 @test "paths from a path table: journeys are conversions + null, top N, PNG" {
 	"$PL" -q paths -o p.png --width 1200 --height 900 "$P/paths.csv"
 	png_ok p.png 1200 900
@@ -493,10 +507,10 @@ jt-plot: <stdin>: empty input: no report to plot" ]
 			line = cmd line; cmd = ""
 			if (line ~ /^jt/) print line
 		}' "$JT_ROOT/man/jt-plot.1")
-	for f in attribution.png revenue.svg paths.png funnel.pdf friction.png \
+	for f in attribution.png revenue.svg three.png paths.png funnel.pdf friction.png \
 		transitions.png timeline.png attribution.gp; do
 		[ -s "$dir/$f" ] || { echo "no $f"; rm -rf "$dir"; false; }
 	done
 	rm -rf "$dir"
-	[ "$n" -eq 8 ]
+	[ "$n" -eq 9 ]
 }
