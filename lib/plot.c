@@ -1497,8 +1497,9 @@ script_timeline(const struct plot *p, const struct plot_opts *o, struct buf *b)
 			plot_quote(b, rk[r].name, rk[r].namelen);
 		} else {
 			rgb(b, plot_channel_rgb("(other)", 7));
-			buf_printf(
-			    b, " title '(other %zu channels)'", nch - shown);
+			/* dashed: not to be taken for a grey channel */
+			buf_printf(b, " dt 2 title '(other %zu channels)'",
+			    nch - shown);
 		}
 	}
 	buf_addc(b, '\n');

@@ -477,7 +477,8 @@ test_timeline(void **state)
 	    "2025-10-01 1759276800 1 1 1\n"
 	    "2025-10-02 1759363200 0 0 0\n"
 	    "2025-10-03 1759449600 2 1 1\n");
-	assert_non_null(strstr(s, "title '(other 2 channels)'"));
+	assert_non_null(
+	    strstr(s, "lc rgb '#a0a0a0' dt 2 title '(other 2 channels)'"));
 	plot_free(p);
 
 	/* days far apart are not filled */
