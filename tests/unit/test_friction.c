@@ -290,7 +290,7 @@ test_slow(void **state)
 	struct friction *f = friction_new(&c);
 	struct evs e = { .n = 0 };
 	/* 10 persons on v1 take 4 s, 2 on v2 take 60 s (one of them buys) */
-	char name[12][8];
+	char name[12][16];
 	for (int i = 0; i < 12; i++) {
 		snprintf(name[i], sizeof name[i], "J%d:1", i);
 		int slow = i >= 10;
