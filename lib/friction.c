@@ -814,7 +814,8 @@ friction_finish(struct friction *f)
 		r.z = NAN;
 		add_row(f, &r);
 	}
-	qsort(f->rows, f->nrows, sizeof *f->rows, cmp_rows);
+	if (f->nrows)
+		qsort(f->rows, f->nrows, sizeof *f->rows, cmp_rows);
 }
 
 size_t
