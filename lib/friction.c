@@ -78,6 +78,9 @@ struct pair {
 
 enum { NS_PRED, NS_DROP };
 
+/* Durations outside a group needed for their p90 to be the bar. */
+#define SLOW_MIN_OUTSIDE 10
+
 struct place {
 	struct nc serv; /* service contacts here */
 };
@@ -660,7 +663,7 @@ slow_rows(struct friction *f)
 					qsketch_merge(
 					    &out, &f->tg[order[first[t] + j]].all);
 			const struct qsketch *base =
-			    cf->slow_by && out.n ? &out : &total;
+			    cf->slow_by && out.n >= SLOW_MIN_OUTSIDE ? &out : &total;
 			double p90 = qsketch_quantile(base, 0.9);
 			double thr = cf->slow_factor * p90;
 			if (thr <= 0)

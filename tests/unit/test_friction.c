@@ -319,10 +319,11 @@ test_slow(void **state)
 		if (strcmp(x->step, "checkout > payment") == 0)
 			assert_false(strstr(x->group, "v=v1"));
 	}
-	/* payment > purchase: v1 66 s against v2's single 10 s: slow */
-	r = find(f, FS_SLOW, "payment > purchase");
-	assert_non_null(r);
-	assert_string_equal(r->group, "v=v1 median_s=66.0/10.0");
+	/*
+	 * payment > purchase: v1 66 s, v2 a single 10 s: too few outside v1
+	 * for a bar, so the overall p90 (66 s) is used and nothing is slow
+	 */
+	assert_null(find(f, FS_SLOW, "payment > purchase"));
 	friction_free(f);
 }
 
