@@ -265,7 +265,7 @@ X
 	[ "$output" = "signal,channel,step,group,journeys,share,conv_with,conv_without,impact,z,ranked,example" ]
 }
 
-@test "quality: on a 20,000-person jt-gen world the four frictions are in the top 8, impact within 2x" {
+@test "quality: on a 20,000-person jt-gen world the four frictions are in the top 8; impacts within 2x but for repeat contacts" {
 	[ -x "$JT_BIN/jt-journey" ] || skip "jt-journey is not built"
 	jt-gen -q --persons 20000 --seed 1 --out world
 	jt-gen -q --events --persons 20000 --seed 1 -o events.csv
