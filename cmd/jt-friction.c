@@ -122,7 +122,7 @@ struct run {
 	size_t nev, capev;
 	struct {
 		size_t journey, place, chan, event, group;
-	} *off;
+	} * off;
 	size_t capoff;
 	struct buf last_journey, last_session;
 	int64_t last_ts;
@@ -228,8 +228,8 @@ parse_options(struct conf *cf, struct cli_common *cc, struct cli *c)
 				    c->arg);
 			break;
 		case KEY_LOOP_MIN:
-			cf->fc.loop_min = (unsigned)cli_int(
-			    "--loop-min", c->arg, 2, 1000000);
+			cf->fc.loop_min =
+			    (unsigned)cli_int("--loop-min", c->arg, 2, 1000000);
 			break;
 		case KEY_ASSISTED:
 			spec_list_free(cf->assisted, cf->nassisted);
@@ -316,8 +316,9 @@ write_friction(struct run *run, struct io_out *o)
 {
 	struct csvout w;
 	csvout_init(&w, o, ',');
-	io_puts(o, "signal,channel,step,group,journeys,share,conv_with,"
-		   "conv_without,impact,z,ranked,example\n");
+	io_puts(o,
+	    "signal,channel,step,group,journeys,share,conv_with,"
+	    "conv_without,impact,z,ranked,example\n");
 	size_t n = friction_nrows(run->fr);
 	if (run->cf.top >= 0 && (size_t)run->cf.top < n)
 		n = (size_t)run->cf.top;
@@ -353,8 +354,9 @@ write_funnel(struct run *run, struct io_out *o)
 {
 	struct csvout w;
 	csvout_init(&w, o, ',');
-	io_puts(o, "stage,journeys,from_previous,from_first,"
-		   "median_s_from_previous\n");
+	io_puts(o,
+	    "stage,journeys,from_previous,from_first,"
+	    "median_s_from_previous\n");
 	for (size_t k = 0; k < run->cf.nfunnel; k++) {
 		const struct friction_stage *s = friction_stage(run->fr, k);
 		csvout_str(&w, s->name);
@@ -388,9 +390,9 @@ summary(struct run *run)
 	buf_printf(&b,
 	    "; repeat-contact rate %.1f%% (%llu of %llu service contacts "
 	    "followed by another within the window)",
-	    t.contacts ? 100.0 * (double)t.repeated_contacts /
-		    (double)t.contacts
-		       : 0,
+	    t.contacts
+		? 100.0 * (double)t.repeated_contacts / (double)t.contacts
+		: 0,
 	    (unsigned long long)t.repeated_contacts,
 	    (unsigned long long)t.contacts);
 	buf_printf(&b, "; %zu rows", friction_nrows(run->fr));
@@ -457,7 +459,8 @@ main(int argc, char **argv)
 		run.stage_re = xcalloc(cf->nfunnel, sizeof *run.stage_re);
 		stage_names = xcalloc(cf->nfunnel, sizeof *stage_names);
 		for (size_t k = 0; k < cf->nfunnel; k++) {
-			run.stage_re[k] = compile("--funnel", cf->funnel[k].val);
+			run.stage_re[k] =
+			    compile("--funnel", cf->funnel[k].val);
 			stage_names[k] = cf->funnel[k].key;
 		}
 	}
@@ -544,9 +547,10 @@ main(int argc, char **argv)
 			flush_person(&run);
 			set(&run.person, pk, pn);
 		} else if (ts < run.last_ts) {
-			err_die("%s:%ld: time '%.*s' before the previous row's: "
-				"the input must be ordered by person and time "
-				"(jt-journey --output events)",
+			err_die(
+			    "%s:%ld: time '%.*s' before the previous row's: "
+			    "the input must be ordered by person and time "
+			    "(jt-journey --output events)",
 			    e->file, e->line, (int)tn, tv);
 		}
 		if (newj || !same(&run.last_session, e->f[cs], e->len[cs])) {
@@ -559,9 +563,10 @@ main(int argc, char **argv)
 
 		if (run.nev == run.capev) {
 			run.capev = run.capev ? 2 * run.capev : 256;
-			run.ev = xreallocarray(run.ev, run.capev, sizeof *run.ev);
-			run.off = xreallocarray(
-			    run.off, run.capev, sizeof *run.off);
+			run.ev =
+			    xreallocarray(run.ev, run.capev, sizeof *run.ev);
+			run.off =
+			    xreallocarray(run.off, run.capev, sizeof *run.off);
 		}
 		struct friction_ev *x = &run.ev[run.nev];
 		memset(x, 0, sizeof *x);
@@ -576,8 +581,7 @@ main(int argc, char **argv)
 		run.off[run.nev].place = keep(&run, pl, pln);
 		x->place_len = pln;
 		size_t chn = cchan >= 0 ? e->len[cchan] : 0;
-		run.off[run.nev].chan =
-		    keep(&run, chn ? e->f[cchan] : "", chn);
+		run.off[run.nev].chan = keep(&run, chn ? e->f[cchan] : "", chn);
 		x->chan_len = chn;
 		run.off[run.nev].event = keep(&run, e->f[cev], e->len[cev]);
 		x->event_len = e->len[cev];
@@ -586,7 +590,8 @@ main(int argc, char **argv)
 		x->group_len = gn;
 		x->ts = ts;
 		x->visit = run.visit;
-		const struct evclass *k = classify(&run, e->f[cev], e->len[cev]);
+		const struct evclass *k =
+		    classify(&run, e->f[cev], e->len[cev]);
 		x->conversion = k->conversion;
 		x->error = k->error;
 		x->stages = k->stages;

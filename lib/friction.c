@@ -89,6 +89,9 @@ struct friction {
 	const struct friction_conf *cf;
 	struct strtab *places, *events, *groups;
 	struct strtab *step_ids, *trans_ids, *tg_ids, *row_ids, *pair_ids;
+	struct strtab *step_names; /* "place NUL event" -> step_of_name */
+	uint32_t *step_of_name;
+	size_t nstep_names, capstep_names;
 	struct step *step;
 	size_t nstep, capstep;
 	struct trans *trans;
@@ -154,6 +157,7 @@ friction_new(const struct friction_conf *conf)
 	f->events = strtab_new();
 	f->groups = strtab_new();
 	f->step_ids = strtab_new();
+	f->step_names = strtab_new();
 	f->trans_ids = strtab_new();
 	f->tg_ids = strtab_new();
 	f->row_ids = strtab_new();
@@ -170,10 +174,19 @@ intern_key(struct strtab *t, const uint32_t *k, size_t nk, int *added)
 }
 
 static uint32_t
-step_of(struct friction *f, const char *pl, size_t pn, const char *ev,
-    size_t en)
+step_of(
+    struct friction *f, const char *pl, size_t pn, const char *ev, size_t en)
 {
+	/* one lookup of "place NUL event" nearly always; ids only when new */
+	buf_clear(&f->tmp);
+	buf_add(&f->tmp, pl, pn);
+	buf_addc(&f->tmp, '\0');
+	buf_add(&f->tmp, ev, en);
 	int added;
+	uint32_t sid =
+	    strtab_intern(f->step_names, f->tmp.data, f->tmp.len, &added);
+	if (!added)
+		return f->step_of_name[sid];
 	uint32_t k[2];
 	k[0] = strtab_intern(f->places, pl, pn, &added);
 	if (added) {
@@ -189,6 +202,8 @@ step_of(struct friction *f, const char *pl, size_t pn, const char *ev,
 		s->place = k[0];
 		s->event = k[1];
 	}
+	GROW(f->step_of_name, f->nstep_names, f->capstep_names);
+	f->step_of_name[f->nstep_names++] = id;
 	return id;
 }
 
@@ -353,13 +368,15 @@ visit(struct friction *f, const struct friction_ev *ev, size_t a, size_t b,
 			row_hit(f, FS_LOOP, st[i], 0, o, je, NULL);
 		if (ev[i].error) {
 			int first;
-			uint32_t r = row_hit(f, FS_ERROR, st[i], 0, o, je, &first);
+			uint32_t r =
+			    row_hit(f, FS_ERROR, st[i], 0, o, je, &first);
 			if (first)
 				PUSH(f->verr, f->nverr, f->capverr, r);
 			/* the step before it in the visit (not itself) */
 			for (size_t j = i; j > vs; j--)
 				if (st[j - 1] != st[i]) {
-					pair_of(f, NS_PRED, r, st[j - 1])->occ++;
+					pair_of(f, NS_PRED, r, st[j - 1])
+					    ->occ++;
 					break;
 				}
 		}
@@ -408,7 +425,8 @@ visit(struct friction *f, const struct friction_ev *ev, size_t a, size_t b,
 		}
 		return;
 	}
-	/* a digital visit without conversion: did an assisted contact follow? */
+	/* a digital visit without conversion: did an assisted contact follow?
+	 */
 	struct step *last = &f->step[st[ve - 1]];
 	last->vend.n++;
 	last->vend.c += (uint64_t)o;
@@ -461,8 +479,8 @@ journey(struct friction *f, const struct friction_ev *ev, size_t a, size_t b)
 			k++;
 		}
 		if (k >= 1 && k < cf->nstages) {
-			struct pair *p = pair_of(f, NS_DROP, (uint32_t)k,
-			    f->step[st[prev_i]].place);
+			struct pair *p = pair_of(
+			    f, NS_DROP, (uint32_t)k, f->step[st[prev_i]].place);
 			p->occ++;
 			set_example(&p->example, &ev[a]);
 		}
@@ -502,13 +520,14 @@ friction_person(struct friction *f, const struct friction_ev *ev, size_t n)
 		    is_assisted(cf, vc, vcn) || is_assisted(cf, vp, vpn);
 		for (size_t i = s; i < e; i++) {
 			f->p.place[i] = ev[i].place_len ? ev[i].place : vp;
-			f->p.place_len[i] = ev[i].place_len ? ev[i].place_len : vpn;
+			f->p.place_len[i] =
+			    ev[i].place_len ? ev[i].place_len : vpn;
 			f->p.assisted[i] = (uint8_t)assisted;
 			f->p.vstart[i] = i == s;
 			f->p.vconv[i] = (uint8_t)vconv;
 			f->p.vend[i] = e;
-			f->p.step[i] = step_of(f, f->p.place[i], f->p.place_len[i],
-			    ev[i].event, ev[i].event_len);
+			f->p.step[i] = step_of(f, f->p.place[i],
+			    f->p.place_len[i], ev[i].event, ev[i].event_len);
 		}
 		s = e;
 	}
@@ -523,7 +542,8 @@ friction_person(struct friction *f, const struct friction_ev *ev, size_t n)
 	for (size_t s = 0; s < n;) {
 		size_t e = s + 1;
 		while (e < n && ev[e].journey_len == ev[s].journey_len &&
-		    memcmp(ev[e].journey, ev[s].journey, ev[s].journey_len) == 0)
+		    memcmp(ev[e].journey, ev[s].journey, ev[s].journey_len) ==
+			0)
 			e++;
 		journey(f, ev, s, e);
 		s = e;
@@ -564,8 +584,8 @@ compare(const struct friction *f, struct friction_row *r, struct nc with,
 		return;
 	r->impact = (double)with.n * (r->conv_without - r->conv_with);
 	double p = (double)(with.c + without.c) / (double)(with.n + without.n);
-	double se = sqrt(p * (1 - p) *
-	    (1.0 / (double)with.n + 1.0 / (double)without.n));
+	double se = sqrt(
+	    p * (1 - p) * (1.0 / (double)with.n + 1.0 / (double)without.n));
 	r->z = se > 0 ? (r->conv_without - r->conv_with) / se : 0;
 	r->ranked = (long)with.n >= f->cf->min_journeys &&
 	    (long)without.n >= f->cf->min_journeys;
@@ -660,14 +680,16 @@ slow_rows(struct friction *f)
 			qsketch_init(&out);
 			for (size_t j = 0; j < cnt[t]; j++)
 				if (j != k)
-					qsketch_merge(
-					    &out, &f->tg[order[first[t] + j]].all);
+					qsketch_merge(&out,
+					    &f->tg[order[first[t] + j]].all);
 			const struct qsketch *base =
-			    cf->slow_by && out.n >= SLOW_MIN_OUTSIDE ? &out : &total;
+			    cf->slow_by && out.n >= SLOW_MIN_OUTSIDE ? &out
+								     : &total;
 			double p90 = qsketch_quantile(base, 0.9);
 			double thr = cf->slow_factor * p90;
 			if (thr <= 0)
-				thr = 1; /* a transition of 0 ms is never slow */
+				thr =
+				    1; /* a transition of 0 ms is never slow */
 			struct nc with = { qsketch_count_ge(&x->vmax[0], thr) +
 				    qsketch_count_ge(&x->vmax[1], thr),
 				qsketch_count_ge(&x->vmax[1], thr) };
@@ -683,7 +705,8 @@ slow_rows(struct friction *f)
 					  *to = &f->step[tr->to];
 			r.channel = xstrdup(str_of(f->places, to->place));
 			buf_clear(&f->tmp);
-			buf_printf(&f->tmp, "%s > %s", str_of(f->events, from->event),
+			buf_printf(&f->tmp, "%s > %s",
+			    str_of(f->events, from->event),
 			    str_of(f->events, to->event));
 			r.step = dup_tmp(f);
 			double in, outm;
@@ -691,8 +714,8 @@ slow_rows(struct friction *f)
 				in = qsketch_quantile(&x->all, 0.5);
 				outm = out.n ? qsketch_quantile(&out, 0.5) : -1;
 			} else {
-				in = qsketch_quantile_in(
-				    &x->all, 0.5, (uint64_t)ceil(thr), UINT64_MAX);
+				in = qsketch_quantile_in(&x->all, 0.5,
+				    (uint64_t)ceil(thr), UINT64_MAX);
 				outm = qsketch_quantile_in(
 				    &x->all, 0.5, 0, (uint64_t)ceil(thr));
 			}
@@ -743,7 +766,8 @@ friction_finish(struct friction *f)
 		case FS_ERROR: {
 			uint32_t an = anchor_of(f, (uint32_t)i);
 			if (an != UINT32_MAX) {
-				struct pair *p = pair_of(f, NS_PRED, (uint32_t)i, an);
+				struct pair *p =
+				    pair_of(f, NS_PRED, (uint32_t)i, an);
 				without = nc_minus(f->step[an].vis, p->co);
 			}
 			compare(f, &r, ra->with, without);
@@ -780,7 +804,8 @@ friction_finish(struct friction *f)
 		sg->name = cf->stage[k];
 		sg->journeys = f->reached[k];
 		uint64_t prev = k ? f->reached[k - 1] : f->tot.journeys;
-		sg->from_previous = prev ? (double)f->reached[k] / (double)prev : 0;
+		sg->from_previous =
+		    prev ? (double)f->reached[k] / (double)prev : 0;
 		sg->from_first = f->reached[0]
 		    ? (double)f->reached[k] / (double)f->reached[0]
 		    : 0;
@@ -879,6 +904,8 @@ friction_free(struct friction *f)
 	strtab_free(f->events);
 	strtab_free(f->groups);
 	strtab_free(f->step_ids);
+	strtab_free(f->step_names);
+	free(f->step_of_name);
 	strtab_free(f->trans_ids);
 	strtab_free(f->tg_ids);
 	strtab_free(f->row_ids);

@@ -40,7 +40,7 @@ struct friction_conf {
 	int64_t switch_window_ms; /* --switch-window */
 	unsigned loop_min;        /* --loop-min */
 	double slow_factor;       /* --slow-factor */
-	int slow_by;              /* groups given (--slow-by): compare outside */
+	int slow_by; /* groups given (--slow-by): compare outside */
 	const char *slow_by_name; /* the column, for the group column */
 	long min_journeys;        /* --min-journeys */
 	size_t nstages;           /* --funnel stages */
@@ -59,8 +59,8 @@ struct friction_ev {
 	size_t event_len;
 	const char *group; /* --slow-by value, "" for none */
 	size_t group_len;
-	int64_t ts;      /* ms */
-	uint64_t visit;  /* changes between visits (a counter of the caller) */
+	int64_t ts;     /* ms */
+	uint64_t visit; /* changes between visits (a counter of the caller) */
 	uint8_t conversion, error;
 	uint64_t stages; /* bit k: the event matches funnel stage k */
 };
@@ -68,12 +68,13 @@ struct friction_ev {
 struct friction_row {
 	enum friction_signal signal;
 	const char *channel, *step, *group, *example; /* owned by the module */
-	uint64_t journeys;      /* n_with */
-	uint64_t eligible;      /* the denominator: n_with + n_without */
-	double share;           /* journeys / eligible */
-	double conv_with, conv_without; /* -1: not defined (dropoff, dead_end) */
+	uint64_t journeys;                            /* n_with */
+	uint64_t eligible; /* the denominator: n_with + n_without */
+	double share;      /* journeys / eligible */
+	double conv_with,
+	    conv_without; /* -1: not defined (dropoff, dead_end) */
 	double impact;
-	double z;               /* NAN: not defined */
+	double z; /* NAN: not defined */
 	int ranked;
 };
 
@@ -98,8 +99,8 @@ struct friction *friction_new(const struct friction_conf *conf);
  * Counts the n events of one person (or of one journey when the caller
  * has no person key), in time order.
  */
-void friction_person(struct friction *f, const struct friction_ev *ev,
-    size_t n);
+void friction_person(
+    struct friction *f, const struct friction_ev *ev, size_t n);
 /*
  * Computes the rows, sorted: ranked rows by impact, then unranked
  * behavioural rows by impact, then dropoff and dead_end rows by impact
@@ -111,8 +112,7 @@ size_t friction_nrows(const struct friction *f);
 /* Row i, valid until friction_free. */
 const struct friction_row *friction_row(const struct friction *f, size_t i);
 /* The funnel stages (conf->nstages of them), valid until friction_free. */
-const struct friction_stage *friction_stage(const struct friction *f,
-    size_t i);
+const struct friction_stage *friction_stage(const struct friction *f, size_t i);
 void friction_totals(const struct friction *f, struct friction_totals *t);
 void friction_free(struct friction *f);
 

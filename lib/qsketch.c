@@ -86,8 +86,7 @@ cmp_u64(const void *a, const void *b)
 }
 
 double
-qsketch_quantile_in(
-    const struct qsketch *s, double q, uint64_t lo, uint64_t hi)
+qsketch_quantile_in(const struct qsketch *s, double q, uint64_t lo, uint64_t hi)
 {
 	if (q < 0)
 		q = 0;
@@ -106,7 +105,8 @@ qsketch_quantile_in(
 		size_t k = (size_t)floor(h);
 		if (k + 1 >= n)
 			return (double)v[n - 1];
-		return (double)v[k] + (h - (double)k) * (double)(v[k + 1] - v[k]);
+		return (double)v[k] +
+		    (h - (double)k) * (double)(v[k + 1] - v[k]);
 	}
 	uint64_t n = 0;
 	for (size_t i = 0; i < QSKETCH_BUCKETS; i++) {

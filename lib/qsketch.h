@@ -27,9 +27,9 @@
 #define QSKETCH_MAX (1ULL << 40)
 
 struct qsketch {
-	uint64_t n;          /* values added */
+	uint64_t n; /* values added */
 	uint64_t exact[QSKETCH_EXACT];
-	uint32_t *bucket;    /* NULL while n <= QSKETCH_EXACT; owned */
+	uint32_t *bucket; /* NULL while n <= QSKETCH_EXACT; owned */
 };
 
 /* A zeroed struct qsketch is an empty sketch; qsketch_init zeroes one. */

@@ -19,8 +19,8 @@ test_sketch_exact(void **state)
 	assert_true(fabs(qsketch_quantile(&s, 0.9) - 3.7) < 1e-9);
 	assert_true(fabs(qsketch_quantile(&s, 0) - 1) < 1e-9);
 	assert_true(fabs(qsketch_quantile(&s, 1) - 4) < 1e-9);
-	assert_true(fabs(qsketch_quantile_in(&s, 0.5, 3, UINT64_MAX) - 3.5) <
-	    1e-9);
+	assert_true(
+	    fabs(qsketch_quantile_in(&s, 0.5, 3, UINT64_MAX) - 3.5) < 1e-9);
 	assert_true(qsketch_quantile_in(&s, 0.5, 10, 20) < 0);
 	assert_int_equal(qsketch_count_ge(&s, 3), 2);
 	assert_int_equal(qsketch_count_ge(&s, 2.5), 2);
@@ -213,7 +213,8 @@ test_error_rates(void **state)
 	assert_true(fabs(r->impact - 1) < 1e-12);
 	/* dropoff and dead_end come last */
 	assert_int_equal(friction_row(f, friction_nrows(f) - 1)->ranked, 0);
-	assert_true(friction_row(f, friction_nrows(f) - 1)->signal >= FS_DROPOFF);
+	assert_true(
+	    friction_row(f, friction_nrows(f) - 1)->signal >= FS_DROPOFF);
 
 	struct friction_totals t;
 	friction_totals(f, &t);
@@ -296,8 +297,8 @@ test_slow(void **state)
 		int slow = i >= 10;
 		ev(&e, name[i], "app", "checkout", 0, (uint64_t)i + 1,
 		    slow ? "v2" : "v1");
-		ev(&e, name[i], "app", "payment", slow ? 60 : 4, (uint64_t)i + 1,
-		    slow ? "v2" : "v1");
+		ev(&e, name[i], "app", "payment", slow ? 60 : 4,
+		    (uint64_t)i + 1, slow ? "v2" : "v1");
 		if (i < 10 || i == 11)
 			ev(&e, name[i], "app", "purchase", 70, (uint64_t)i + 1,
 			    slow ? "v2" : "v1");
