@@ -254,6 +254,20 @@ io_out_open(const char *path)
 		return o;
 	}
 	o->path = xstrdup(path);
+	/*
+	 * A device or a FIFO (-o /dev/null, -o /dev/stdout, a named pipe) is
+	 * written in place: renaming a temporary file onto it would replace
+	 * the device with a plain file.
+	 */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			err_die("%s: %s", path, strerror(EISDIR));
+		o->fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (o->fd < 0)
+			err_die("%s: %s", path, strerror(errno));
+		return o;
+	}
 	const char *slash = strrchr(path, '/');
 	size_t dirlen = slash ? (size_t)(slash - path + 1) : 0;
 	size_t need = strlen(path) + 16;
@@ -388,6 +402,12 @@ io_out_close(struct io_out *o)
 		out_free(o);
 		return;
 	}
+	if (o->tmp == NULL) { /* a device or FIFO, written in place */
+		if (close(o->fd) < 0)
+			err_die("%s: %s", o->path, strerror(errno));
+		out_free(o);
+		return;
+	}
 	if (fsync(o->fd) < 0 && errno != EINVAL)
 		err_die("%s: %s", o->path, strerror(errno));
 	if (close(o->fd) < 0)
@@ -408,8 +428,10 @@ io_out_abort(struct io_out *o)
 		return;
 	}
 	close(o->fd);
-	unlink(o->tmp);
-	err_cleanup_cancel(o->hook);
+	if (o->tmp) {
+		unlink(o->tmp);
+		err_cleanup_cancel(o->hook);
+	}
 	out_free(o);
 }
 

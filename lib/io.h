@@ -52,8 +52,9 @@ struct io_out {
 };
 
 /*
- * Opens the output: path NULL or "-" is stdout; otherwise a temporary file
- * next to path, renamed onto it by io_out_close.  Dies on error.
+ * Opens the output: path NULL or "-" is stdout; a path naming a device or
+ * FIFO is written in place; otherwise a temporary file next to path,
+ * renamed onto it by io_out_close.  Dies on error.
  */
 struct io_out *io_out_open(const char *path);
 /*

@@ -30,6 +30,10 @@ probe_lib libcmocka-dev '#include <stdarg.h>\n#include <stddef.h>\n#include <std
 probe_cmd bats bats
 probe_cmd mandoc mandoc
 probe_cmd gnuplot-nox gnuplot
+# xmllint: the tests check jt-plot's SVG is well-formed XML
+probe_cmd libxml2-utils xmllint
+# flock: jt-nightly's lock
+probe_cmd util-linux flock
 probe_cmd man-db man
 [ -d /usr/share/zoneinfo/America ] || need tzdata
 

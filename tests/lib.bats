@@ -155,3 +155,19 @@ SH
 	run sh -c "sh slow.sh 2>err; cat err"
 	[ -z "$output" ]
 }
+
+@test "-o onto a FIFO or a device writes in place, never replacing it" {
+	printf 'ts,id_user,event\n2026-10-01T00:00:00Z,u1,a\n' >in.csv
+	mkfifo pipe
+	cat pipe >got &
+	jt-ingest -q -o pipe in.csv
+	wait
+	[ -p pipe ]
+	[ "$(sed -n 2p got | cut -c1-24)" = 2026-10-01T00:00:00.000Z ]
+	# the character device /dev/null stays one (a rename would make it a file)
+	jt-ingest -q -o /dev/null in.csv
+	[ -c /dev/null ]
+	run jt-ingest -q -o . in.csv
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"jt-ingest: .: Is a directory"* ]]
+}
