@@ -1,0 +1,1089 @@
+/*
+ * jt-journey: sessions, journeys and paths across channels.
+ *
+ * Reads events (jt-stitch output: each with its person), groups them by
+ * person (or --by COLUMN) and orders each person's events by time, ties in
+ * input order: lib/extsort holds up to --memory of them and spills sorted,
+ * compressed runs past it; with --sorted the input is streamed a person
+ * at a time.  Each person's events go through lib/journey (visits,
+ * touches, journeys) and out as journeys, a path table, the events with
+ * journey,session,step, the visits, the variants or the directly-follows
+ * graph.  With --merge the inputs are path tables, summed.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "csvin.h"
+#include "csvout.h"
+#include "err.h"
+#include "events.h"
+#include "evin.h"
+#include "extsort.h"
+#include "io.h"
+#include "journey.h"
+#include "re.h"
+#include "reject.h"
+#include "strtab.h"
+#include "ts.h"
+
+enum {
+	KEY_BY = CLI_KEY_TOOL_BASE,
+	KEY_SORTED,
+	KEY_MEMORY,
+	KEY_TMPDIR,
+	KEY_GAP,
+	KEY_TOUCH,
+	KEY_CONVERSION,
+	KEY_LOOKBACK,
+	KEY_MAX_TOUCHES,
+	KEY_COLLAPSE,
+	KEY_OUTPUT,
+	KEY_PATH_BY,
+	KEY_MERGE,
+};
+
+static const struct cli_opt opts[] = {
+	{ "output", KEY_OUTPUT, CLI_ARG, "KIND",
+	    "journeys (default), paths, events, sessions, variants or dfg" },
+	{ "by", KEY_BY, CLI_ARG, "COLUMN",
+	    "group by COLUMN instead of person (a case id)" },
+	{ "session-gap", KEY_GAP, CLI_ARG, "DURATION",
+	    "a visit ends after a gap this long (default 30m; 0: every event "
+	    "a visit)" },
+	{ "touch", KEY_TOUCH, CLI_ARG, "REGEX",
+	    "events matching REGEX may be a visit's touch (default: any)" },
+	{ "conversion", KEY_CONVERSION, CLI_ARG, "REGEX",
+	    "conversion events (default '^(purchase|conversion|order)$')" },
+	{ "lookback", KEY_LOOKBACK, CLI_ARG, "DURATION",
+	    "leave out touches this long before the conversion (default 30d; "
+	    "0: no limit)" },
+	{ "max-touches", KEY_MAX_TOUCHES, CLI_ARG, "N",
+	    "keep the last N touches of a journey (default 0: all)" },
+	{ "collapse", KEY_COLLAPSE, CLI_NOARG, NULL,
+	    "merge consecutive touches with the same label in paths" },
+	{ "path-by", KEY_PATH_BY, CLI_ARG, "WHAT",
+	    "label of a touch: channel (default), event or a COLUMN" },
+	{ "merge", KEY_MERGE, CLI_NOARG, NULL,
+	    "the inputs are path tables: sum rows with the same path" },
+	{ "sorted", KEY_SORTED, CLI_NOARG, NULL,
+	    "the input is ordered by person, then ts: stream it" },
+	{ "memory", KEY_MEMORY, CLI_ARG, "SIZE",
+	    "sort up to SIZE in memory, then spill to disk (default 1G)" },
+	{ "tmpdir", KEY_TMPDIR, CLI_ARG, "DIR",
+	    "folder of the sort's temporary files (default $TMPDIR or /tmp)" },
+	CLI_COMMON_OUT,
+	CLI_COMMON_QUIET,
+	CLI_COMMON_REJECTS,
+	CLI_COMMON_MAX_REJECTS,
+	CLI_COMMON_MAX_FIELD,
+	{ 0 },
+};
+
+static const struct cli_tool tool = {
+	"jt-journey",
+	"rebuild visits, journeys and paths of each person",
+	"[--output KIND] [--by COLUMN] [--session-gap DURATION] "
+	"[--conversion REGEX] [--lookback DURATION] [-o FILE] [file ...]",
+	opts,
+};
+
+enum out_kind { OUT_JOURNEYS, OUT_PATHS, OUT_EVENTS, OUT_SESSIONS,
+	OUT_VARIANTS, OUT_DFG };
+static const char *const out_names[] = { "journeys", "paths", "events",
+	"sessions", "variants", "dfg" };
+enum path_by { BY_CHANNEL, BY_EVENT, BY_COLUMN };
+
+struct conf {
+	enum out_kind out;
+	const char *by;
+	const char *path_col;
+	enum path_by path_by;
+	int sorted, merge;
+	size_t memory;
+	const char *tmpdir;
+	struct re *touch, *conv;
+	struct journey_conf jc;
+};
+
+/* The fixed part of a record's payload; events mode adds the row text. */
+struct payload {
+	uint32_t channel, event, label;
+	double value;
+};
+#define PAYLOAD_FIXED (3 * sizeof(uint32_t) + sizeof(double))
+
+struct run {
+	struct conf cf;
+	struct reject_log rl;
+	struct strtab *channels, *events, *labels;
+	unsigned char *evflags; /* per event id: JOURNEY_EV_* */
+	size_t evflagcap;
+	struct io_out *out;
+	struct csvout w;
+	struct journey_agg *agg;
+	/* the person being gathered */
+	struct buf key;
+	struct journey_event *ev;
+	uint32_t *evid; /* event name ids */
+	size_t nev, evcap;
+	struct buf text; /* events mode: texts of the person's events */
+	size_t *toff;    /* n + 1 offsets; prefix length in tpre */
+	uint32_t *tpre;
+	size_t tcap;
+	int has_suffix;
+	struct journey_result jr;
+	struct buf line, path;
+	uint64_t rows, persons, visits, journeys, converted, conversions;
+	uint64_t empty_paths;
+	/* --sorted: where the previous row came from, for messages */
+	int64_t prevts;
+	int started;
+};
+
+/* ---- formatting ---- */
+
+/* Seconds from milliseconds: "90", "1.5", "0.001". */
+static void
+put_secs(struct buf *b, int64_t ms)
+{
+	if (ms < 0) {
+		buf_addc(b, '-');
+		ms = -ms;
+	}
+	buf_printf(b, "%lld", (long long)(ms / 1000));
+	int f = (int)(ms % 1000);
+	if (f) {
+		char d[4];
+		snprintf(d, sizeof d, "%03d", f);
+		int k = 3;
+		while (d[k - 1] == '0')
+			k--;
+		buf_printf(b, ".%.*s", k, d);
+	}
+}
+
+/* A number in the shortest form that reads back the same. */
+static void
+put_num(struct buf *b, double v)
+{
+	if (v == 0) {
+		buf_addc(b, '0');
+		return;
+	}
+	if (fabs(v) < 1e15 && v == (double)(long long)v) {
+		buf_printf(b, "%lld", (long long)v);
+		return;
+	}
+	char t[40];
+	for (int p = 1; p <= 17; p++) {
+		snprintf(t, sizeof t, "%.*g", p, v);
+		if (strtod(t, NULL) == v)
+			break;
+	}
+	buf_adds(b, t);
+}
+
+/* A ratio with at most six decimals, trailing zeros dropped. */
+static void
+put_rate(struct buf *b, double v)
+{
+	char t[40];
+	snprintf(t, sizeof t, "%.6f", v);
+	size_t n = strlen(t);
+	while (n > 1 && t[n - 1] == '0')
+		n--;
+	if (t[n - 1] == '.')
+		n--;
+	buf_add(b, t, n);
+}
+
+static void
+put_ts(struct buf *b, int64_t ms)
+{
+	char t[TS_FORMAT_LEN + 1];
+	if (ts_format(ms, t) != 0)
+		err_die("internal error: time out of range");
+	buf_add(b, t, TS_FORMAT_LEN);
+}
+
+/* ---- names ---- */
+
+static const char *
+name_of(struct strtab *t, uint32_t id, size_t *n)
+{
+	if (id == JOURNEY_NONE) {
+		*n = 0;
+		return "";
+	}
+	return strtab_str(t, id, n);
+}
+
+static void
+label_name(struct run *run, uint32_t id, const char **s, size_t *n)
+{
+	switch (run->cf.path_by) {
+	case BY_CHANNEL: *s = name_of(run->channels, id, n); break;
+	case BY_EVENT: *s = name_of(run->events, id, n); break;
+	default: *s = name_of(run->labels, id, n);
+	}
+	if (*n == 0) {
+		*s = "(none)";
+		*n = 6;
+	}
+}
+
+/* ---- per person ---- */
+
+/* The path of journey j into run->path. */
+static void
+build_path(struct run *run, const struct journey_info *j)
+{
+	buf_clear(&run->path);
+	for (size_t k = 0; k < j->ntouches; k++) {
+		const struct journey_touch *t = &run->jr.touches[j->touch0 + k];
+		const char *s;
+		size_t n;
+		label_name(run, t->label, &s, &n);
+		if (k)
+			buf_add(&run->path, " > ", 3);
+		buf_add(&run->path, s, n);
+	}
+}
+
+static void
+put_journey_id(struct run *run, struct buf *b, uint32_t n)
+{
+	buf_add(b, run->key.data, run->key.len);
+	buf_printf(b, ":%u", n);
+}
+
+static void
+write_journeys(struct run *run)
+{
+	struct journey_result *r = &run->jr;
+	struct buf *b = &run->line;
+	for (size_t i = 0; i < r->njourneys; i++) {
+		const struct journey_info *j = &r->journeys[i];
+		csvout_field(&run->w, run->key.data, run->key.len);
+		buf_clear(b);
+		put_journey_id(run, b, (uint32_t)i + 1);
+		csvout_field(&run->w, b->data, b->len);
+		buf_clear(b);
+		put_ts(b, j->start);
+		csvout_plain(&run->w, b->data, b->len);
+		buf_clear(b);
+		put_ts(b, j->end);
+		csvout_plain(&run->w, b->data, b->len);
+		buf_clear(b);
+		buf_printf(b, "%zu", j->ntouches);
+		csvout_plain(&run->w, b->data, b->len);
+		buf_clear(b);
+		buf_printf(b, "%zu", j->sessions);
+		csvout_plain(&run->w, b->data, b->len);
+		build_path(run, j);
+		csvout_field(&run->w, run->path.data, run->path.len);
+		buf_clear(b);
+		for (size_t k = 0; k < j->ntouches; k++) {
+			if (k)
+				buf_addc(b, ';');
+			put_secs(b, j->end - r->touches[j->touch0 + k].ts);
+		}
+		csvout_plain(&run->w, b->data, b->len);
+		csvout_plain(&run->w, j->converted ? "1" : "0", 1);
+		buf_clear(b);
+		buf_printf(b, "%llu", (unsigned long long)j->conversions);
+		csvout_plain(&run->w, b->data, b->len);
+		buf_clear(b);
+		put_num(b, j->value);
+		csvout_plain(&run->w, b->data, b->len);
+		buf_clear(b);
+		put_secs(b, j->end - j->start);
+		csvout_plain(&run->w, b->data, b->len);
+		csvout_end(&run->w);
+	}
+}
+
+static void
+write_sessions(struct run *run)
+{
+	struct journey_result *r = &run->jr;
+	struct buf *b = &run->line;
+	for (size_t i = 0; i < r->nvisits; i++) {
+		const struct journey_visit *v = &r->visits[i];
+		size_t n;
+		const char *s;
+		csvout_field(&run->w, run->key.data, run->key.len);
+		buf_clear(b);
+		buf_printf(b, "%zu", i + 1);
+		csvout_plain(&run->w, b->data, b->len);
+		s = name_of(run->channels, v->channel, &n);
+		csvout_field(&run->w, s, n);
+		buf_clear(b);
+		put_ts(b, v->start);
+		csvout_plain(&run->w, b->data, b->len);
+		buf_clear(b);
+		put_ts(b, v->end);
+		csvout_plain(&run->w, b->data, b->len);
+		buf_clear(b);
+		buf_printf(b, "%zu", v->events);
+		csvout_plain(&run->w, b->data, b->len);
+		s = name_of(run->events, run->evid[v->first], &n);
+		csvout_field(&run->w, s, n);
+		s = name_of(run->events, run->evid[v->last], &n);
+		csvout_field(&run->w, s, n);
+		csvout_end(&run->w);
+	}
+}
+
+static void
+write_events(struct run *run)
+{
+	struct journey_result *r = &run->jr;
+	struct buf *b = &run->line;
+	for (size_t i = 0; i < run->nev; i++) {
+		const char *t = run->text.data + run->toff[i];
+		size_t len = run->toff[i + 1] - run->toff[i], pre = run->tpre[i];
+		io_write(run->out, t, pre);
+		buf_clear(b);
+		buf_addc(b, ',');
+		struct buf id = { 0 };
+		put_journey_id(run, &id, r->ev_journey[i]);
+		csvout_field_buf(b, id.data, id.len, ',');
+		buf_free(&id);
+		buf_printf(b, ",%u,%u", r->ev_visit[i], r->ev_step[i]);
+		io_write(run->out, b->data, b->len);
+		if (run->has_suffix) {
+			io_putc(run->out, ',');
+			io_write(run->out, t + pre, len - pre);
+		}
+		io_putc(run->out, '\n');
+	}
+}
+
+/* Adds the person's journeys to the path table, variants or graph. */
+static void
+aggregate(struct run *run)
+{
+	struct journey_result *r = &run->jr;
+	for (size_t i = 0; i < r->njourneys; i++) {
+		const struct journey_info *j = &r->journeys[i];
+		if (j->ntouches == 0) {
+			run->empty_paths++;
+			continue;
+		}
+		if (run->cf.out == OUT_DFG) {
+			const char *prev = "(start)", *s;
+			size_t pn = 7, n;
+			int64_t pts = -1;
+			for (size_t k = 0; k < j->ntouches; k++) {
+				const struct journey_touch *t =
+				    &r->touches[j->touch0 + k];
+				label_name(run, t->label, &s, &n);
+				journey_agg_pair(run->agg, prev, pn, s, n,
+				    pts < 0 ? 0 : t->ts - pts);
+				prev = s;
+				pn = n;
+				pts = t->ts;
+			}
+			journey_agg_pair(
+			    run->agg, prev, pn, "(end)", 5, j->end - pts);
+			continue;
+		}
+		build_path(run, j);
+		journey_agg_path(run->agg, run->path.data, run->path.len,
+		    (double)j->conversions, j->value, j->converted ? 0 : 1,
+		    j->end - j->start, run->cf.out == OUT_VARIANTS);
+	}
+}
+
+static void
+flush_person(struct run *run)
+{
+	if (run->nev == 0)
+		return;
+	journey_person(&run->cf.jc, run->ev, run->nev, &run->jr);
+	struct journey_result *r = &run->jr;
+	run->persons++;
+	run->visits += r->nvisits;
+	run->journeys += r->njourneys;
+	for (size_t i = 0; i < r->njourneys; i++) {
+		run->converted += r->journeys[i].converted != 0;
+		run->conversions += r->journeys[i].conversions;
+	}
+	switch (run->cf.out) {
+	case OUT_JOURNEYS: write_journeys(run); break;
+	case OUT_SESSIONS: write_sessions(run); break;
+	case OUT_EVENTS: write_events(run); break;
+	default: aggregate(run);
+	}
+	run->nev = 0;
+	buf_clear(&run->text);
+}
+
+/* One record of the person order; a new key first ends the last person. */
+static void
+person_add(struct run *run, const char *key, size_t keylen, int64_t ts,
+    const void *data, size_t len)
+{
+	if (!run->started || keylen != run->key.len ||
+	    memcmp(key, run->key.data, keylen) != 0) {
+		flush_person(run);
+		buf_clear(&run->key);
+		buf_add(&run->key, key, keylen);
+		run->started = 1;
+	}
+	if (run->nev + 1 >= run->evcap) {
+		run->evcap = run->evcap ? 2 * run->evcap : 256;
+		run->ev = xreallocarray(run->ev, run->evcap, sizeof *run->ev);
+		run->evid =
+		    xreallocarray(run->evid, run->evcap, sizeof *run->evid);
+	}
+	struct payload p;
+	const char *d = data;
+	memcpy(&p.channel, d, 4);
+	memcpy(&p.event, d + 4, 4);
+	memcpy(&p.label, d + 8, 4);
+	memcpy(&p.value, d + 12, sizeof p.value);
+	struct journey_event *e = &run->ev[run->nev];
+	e->ts = ts;
+	e->channel = p.channel;
+	e->label = p.label;
+	e->value = p.value;
+	e->flags = run->evflags[p.event];
+	run->evid[run->nev] = p.event;
+	if (run->cf.out == OUT_EVENTS) {
+		if (run->nev + 2 >= run->tcap) {
+			run->tcap = run->tcap ? 2 * run->tcap : 256;
+			run->toff = xreallocarray(
+			    run->toff, run->tcap, sizeof *run->toff);
+			run->tpre = xreallocarray(
+			    run->tpre, run->tcap, sizeof *run->tpre);
+		}
+		uint32_t pre;
+		memcpy(&pre, d + PAYLOAD_FIXED, 4);
+		run->tpre[run->nev] = pre;
+		run->toff[run->nev] = run->text.len;
+		buf_add(&run->text, d + PAYLOAD_FIXED + 4,
+		    len - PAYLOAD_FIXED - 4);
+		run->toff[run->nev + 1] = run->text.len;
+	}
+	run->nev++;
+}
+
+/* ---- reading ---- */
+
+struct cols {
+	long key, ts, channel, event, value, label;
+	int *place; /* events mode: 0 before journey, 1 after, -1 dropped */
+};
+
+static uint32_t
+event_id(struct run *run, const char *s, size_t n)
+{
+	int added;
+	uint32_t id = strtab_intern(run->events, s, n, &added);
+	if (added) {
+		if (id >= run->evflagcap) {
+			run->evflagcap = run->evflagcap ? 2 * run->evflagcap : 64;
+			run->evflags = xrealloc(run->evflags, run->evflagcap);
+		}
+		unsigned f = 0;
+		if (!run->cf.touch || re_match(run->cf.touch, s, n))
+			f |= JOURNEY_EV_TOUCH;
+		if (re_match(run->cf.conv, s, n))
+			f |= JOURNEY_EV_CONV;
+		run->evflags[id] = (unsigned char)f;
+	}
+	return id;
+}
+
+static void reject_row(struct run *run, struct evin *e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+reject_row(struct run *run, struct evin *e, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	size_t rawlen;
+	const char *raw = evin_raw(e, &rawlen);
+	reject_add(&run->rl, e->file, e->line, msg, raw, rawlen);
+}
+
+/* Values quoted in messages are cut to this many bytes. */
+#define SHOW(n) ((int)((n) > 60 ? 60 : (n)))
+
+static int
+parse_value(const char *s, size_t n, double *out)
+{
+	char t[64];
+	if (n == 0 || n >= sizeof t)
+		return -1;
+	memcpy(t, s, n);
+	t[n] = '\0';
+	char *end;
+	errno = 0;
+	*out = strtod(t, &end);
+	if (*end || errno || !isfinite(*out) || t[0] == ' ')
+		return -1;
+	return 0;
+}
+
+static void
+read_events(struct run *run, struct evin *e, const struct cols *c,
+    struct extsort *xs)
+{
+	struct buf pl = { 0 };
+	enum csvin_status st;
+	int sorted = run->cf.sorted;
+	struct buf prevkey = { 0 };
+	int64_t prevts = 0;
+	int have_prev = 0;
+	while ((st = evin_next(e)) != CSVIN_EOF) {
+		if (st == CSVIN_FAIL)
+			err_die("%s: %s", e->file, e->reason);
+		if (st == CSVIN_REJECT) {
+			size_t rawlen;
+			const char *raw = evin_raw(e, &rawlen);
+			reject_add(
+			    &run->rl, e->file, e->line, e->reason, raw, rawlen);
+			continue;
+		}
+		const char *key = e->f[c->key];
+		size_t keylen = e->len[c->key];
+		if (keylen == 0) {
+			reject_row(run, e, "column '%s': empty", run->cf.by);
+			continue;
+		}
+		int64_t ts;
+		const char *tv = e->f[c->ts];
+		size_t tn = e->len[c->ts];
+		if (ts_parse_canonical(tv, tn, &ts) != 0 &&
+		    (tn == 0 || ts_parse_auto(tv, tn, NULL, &ts) != 0)) {
+			if (tn)
+				reject_row(run, e,
+				    "column 'ts': invalid time '%.*s'",
+				    SHOW(tn), tv);
+			else
+				reject_row(run, e, "column 'ts': empty time");
+			continue;
+		}
+		double value = 0;
+		if (c->value >= 0 && e->len[c->value] &&
+		    parse_value(e->f[c->value], e->len[c->value], &value) !=
+			0) {
+			reject_row(run, e,
+			    "column 'value': invalid number '%.*s'",
+			    SHOW(e->len[c->value]), e->f[c->value]);
+			continue;
+		}
+		struct payload p;
+		int added;
+		p.channel = c->channel >= 0 && e->len[c->channel]
+		    ? strtab_intern(run->channels, e->f[c->channel],
+			  e->len[c->channel], &added)
+		    : JOURNEY_NONE;
+		p.event = c->event >= 0
+		    ? event_id(run, e->f[c->event], e->len[c->event])
+		    : event_id(run, "", 0);
+		p.label = 0;
+		if (run->cf.path_by == BY_EVENT)
+			p.label = p.event;
+		else if (run->cf.path_by == BY_COLUMN)
+			p.label = strtab_intern(run->labels, e->f[c->label],
+			    e->len[c->label], &added);
+		p.value = value;
+		buf_clear(&pl);
+		buf_add(&pl, &p.channel, 4);
+		buf_add(&pl, &p.event, 4);
+		buf_add(&pl, &p.label, 4);
+		buf_add(&pl, &p.value, sizeof p.value);
+		if (run->cf.out == OUT_EVENTS) {
+			size_t at = pl.len;
+			uint32_t pre = 0;
+			buf_add(&pl, &pre, 4);
+			int first = 1;
+			for (int part = 0; part < 2; part++) {
+				if (part == 1) {
+					pre = (uint32_t)(pl.len - at - 4);
+					first = 1;
+				}
+				for (size_t i = 0; i < e->ncols; i++) {
+					if (c->place[i] != part)
+						continue;
+					if (!first)
+						buf_addc(&pl, ',');
+					first = 0;
+					csvout_field_buf(
+					    &pl, e->f[i], e->len[i], ',');
+				}
+			}
+			memcpy(pl.data + at, &pre, 4);
+		}
+		run->rows++;
+		io_progress(run->rows, evin_bytes(e));
+		if (!sorted) {
+			extsort_add(xs, key, keylen, ts, pl.data, pl.len);
+			continue;
+		}
+		if (have_prev) {
+			int cmp = memcmp(key, prevkey.data,
+			    keylen < prevkey.len ? keylen : prevkey.len);
+			if (cmp == 0)
+				cmp = (keylen > prevkey.len) -
+				    (keylen < prevkey.len);
+			if (cmp < 0 || (cmp == 0 && ts < prevts))
+				err_die("%s:%ld: input not ordered by %s, "
+					"then ts (--sorted)",
+				    e->file, e->line, run->cf.by);
+		}
+		have_prev = 1;
+		prevts = ts;
+		buf_clear(&prevkey);
+		buf_add(&prevkey, key, keylen);
+		person_add(run, key, keylen, ts, pl.data, pl.len);
+	}
+	buf_free(&pl);
+	buf_free(&prevkey);
+}
+
+/* ---- aggregated outputs ---- */
+
+static void
+write_paths(struct run *run)
+{
+	size_t n;
+	const struct journey_path_row *p = journey_agg_paths(run->agg, &n);
+	struct buf *b = &run->line;
+	for (size_t i = 0; i < n; i++) {
+		csvout_field(&run->w, p[i].path, p[i].len);
+		buf_clear(b);
+		put_num(b, p[i].conversions);
+		csvout_plain(&run->w, b->data, b->len);
+		buf_clear(b);
+		put_num(b, p[i].value);
+		csvout_plain(&run->w, b->data, b->len);
+		buf_clear(b);
+		put_num(b, p[i].nulls);
+		csvout_plain(&run->w, b->data, b->len);
+		csvout_end(&run->w);
+	}
+}
+
+static int
+cmp_variant(const void *x, const void *y)
+{
+	const struct journey_path_row *a = x, *b = y;
+	if (a->journeys != b->journeys)
+		return a->journeys > b->journeys ? -1 : 1;
+	int c = memcmp(a->path, b->path, a->len < b->len ? a->len : b->len);
+	return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+static void
+write_variants(struct run *run)
+{
+	size_t n;
+	const struct journey_path_row *p = journey_agg_paths(run->agg, &n);
+	struct journey_path_row *v = xreallocarray(NULL, n ? n : 1, sizeof *v);
+	memcpy(v, p, n * sizeof *v);
+	qsort(v, n, sizeof *v, cmp_variant);
+	struct buf *b = &run->line;
+	for (size_t i = 0; i < n; i++) {
+		csvout_field(&run->w, v[i].path, v[i].len);
+		buf_clear(b);
+		buf_printf(b, "%llu", (unsigned long long)v[i].journeys);
+		csvout_plain(&run->w, b->data, b->len);
+		buf_clear(b);
+		buf_printf(b, "%llu", (unsigned long long)v[i].converted);
+		csvout_plain(&run->w, b->data, b->len);
+		buf_clear(b);
+		put_rate(b, (double)v[i].converted / (double)v[i].journeys);
+		csvout_plain(&run->w, b->data, b->len);
+		buf_clear(b);
+		put_num(b, journey_quantile(v[i].dur, v[i].ndur, 0.5) / 1000);
+		csvout_plain(&run->w, b->data, b->len);
+		csvout_end(&run->w);
+	}
+	free(v);
+}
+
+static void
+write_dfg(struct run *run)
+{
+	size_t n;
+	const struct journey_pair_row *p = journey_agg_pairs(run->agg, &n);
+	struct buf *b = &run->line;
+	for (size_t i = 0; i < n; i++) {
+		csvout_field(&run->w, p[i].from, p[i].fromlen);
+		csvout_field(&run->w, p[i].to, p[i].tolen);
+		buf_clear(b);
+		buf_printf(b, "%llu", (unsigned long long)p[i].count);
+		csvout_plain(&run->w, b->data, b->len);
+		buf_clear(b);
+		put_num(b, journey_quantile(p[i].dur, p[i].ndur, 0.5) / 1000);
+		csvout_plain(&run->w, b->data, b->len);
+		buf_clear(b);
+		put_num(b, journey_quantile(p[i].dur, p[i].ndur, 0.9) / 1000);
+		csvout_plain(&run->w, b->data, b->len);
+		csvout_end(&run->w);
+	}
+}
+
+/* --merge: the inputs are path tables. */
+static void
+read_path_tables(struct run *run, struct evin *e)
+{
+	static const char *const need[] = { "path", "total_conversions",
+		"total_conversion_value", "total_null" };
+	long col[4];
+	for (int i = 0; i < 4; i++)
+		if ((col[i] = evin_col(e, need[i])) < 0)
+			err_die("%s: no '%s' column: --merge reads path "
+				"tables (path,total_conversions,"
+				"total_conversion_value,total_null)",
+			    e->file ? e->file : "<stdin>", need[i]);
+	enum csvin_status st;
+	while ((st = evin_next(e)) != CSVIN_EOF) {
+		if (st == CSVIN_FAIL)
+			err_die("%s: %s", e->file, e->reason);
+		if (st == CSVIN_REJECT) {
+			size_t rawlen;
+			const char *raw = evin_raw(e, &rawlen);
+			reject_add(
+			    &run->rl, e->file, e->line, e->reason, raw, rawlen);
+			continue;
+		}
+		double v[3];
+		int bad = -1;
+		for (int i = 0; i < 3 && bad < 0; i++)
+			if (parse_value(e->f[col[i + 1]], e->len[col[i + 1]],
+				&v[i]) != 0)
+				bad = i + 1;
+		if (bad > 0) {
+			reject_row(run, e, "column '%s': invalid number '%.*s'",
+			    need[bad], SHOW(e->len[col[bad]]), e->f[col[bad]]);
+			continue;
+		}
+		run->rows++;
+		journey_agg_path(run->agg, e->f[col[0]], e->len[col[0]], v[0],
+		    v[1], v[2], 0, 0);
+	}
+}
+
+/* ---- main ---- */
+
+static int64_t
+duration_opt(const char *opt, const char *s)
+{
+	int64_t ms;
+	if (ts_parse_duration(s, &ms) != 0 || ms < 0)
+		err_usage("%s: invalid duration '%s' (a number with s, m, h, "
+			  "d or w)",
+		    opt, s);
+	return ms;
+}
+
+static struct re *
+regex_opt(const char *opt, const char *s)
+{
+	char why[128];
+	struct re *r = re_compile(s, 0, why, sizeof why);
+	if (!r)
+		err_usage("%s '%s': %s", opt, s, why);
+	return r;
+}
+
+static void
+parse_options(struct conf *cf, struct cli_common *cc, struct cli *c)
+{
+	int k, out_set = 0;
+	while ((k = cli_next(c)) != -1) {
+		if (cli_common_opt(cc, k, c->arg))
+			continue;
+		switch (k) {
+		case KEY_OUTPUT: {
+			size_t i;
+			for (i = 0; i < 6; i++)
+				if (strcmp(c->arg, out_names[i]) == 0)
+					break;
+			if (i == 6)
+				err_usage("--output takes journeys, paths, "
+					  "events, sessions, variants or dfg, "
+					  "not '%s'",
+				    c->arg);
+			cf->out = (enum out_kind)i;
+			out_set = 1;
+			break;
+		}
+		case KEY_BY:
+			if (!*c->arg)
+				err_usage("--by: empty column name");
+			cf->by = c->arg;
+			break;
+		case KEY_GAP:
+			cf->jc.gap_ms = duration_opt("--session-gap", c->arg);
+			break;
+		case KEY_LOOKBACK:
+			cf->jc.lookback_ms = duration_opt("--lookback", c->arg);
+			break;
+		case KEY_TOUCH:
+			re_free(cf->touch);
+			cf->touch = regex_opt("--touch", c->arg);
+			break;
+		case KEY_CONVERSION:
+			re_free(cf->conv);
+			cf->conv = regex_opt("--conversion", c->arg);
+			break;
+		case KEY_MAX_TOUCHES:
+			cf->jc.max_touches = (size_t)cli_int(
+			    "--max-touches", c->arg, 0, 1000000000);
+			break;
+		case KEY_COLLAPSE: cf->jc.collapse = 1; break;
+		case KEY_PATH_BY:
+			if (!*c->arg)
+				err_usage("--path-by: empty column name");
+			if (strcmp(c->arg, "channel") == 0)
+				cf->path_by = BY_CHANNEL;
+			else if (strcmp(c->arg, "event") == 0)
+				cf->path_by = BY_EVENT;
+			else {
+				cf->path_by = BY_COLUMN;
+				cf->path_col = c->arg;
+			}
+			break;
+		case KEY_MERGE: cf->merge = 1; break;
+		case KEY_SORTED: cf->sorted = 1; break;
+		case KEY_MEMORY:
+			cf->memory = (size_t)cli_size("--memory", c->arg);
+			if (cf->memory < (1u << 20))
+				err_usage("--memory: at least 1M, not '%s'",
+				    c->arg);
+			break;
+		case KEY_TMPDIR: cf->tmpdir = c->arg; break;
+		default: err_usage("unexpected option");
+		}
+	}
+	if (cf->merge) {
+		if (out_set && cf->out != OUT_PATHS)
+			err_usage("--merge sums path tables: it writes "
+				  "--output paths, not %s",
+			    out_names[cf->out]);
+		cf->out = OUT_PATHS;
+	}
+}
+
+static const char *const headers[] = {
+	"person,journey,start,end,touches,sessions,path,path_age_s,converted,"
+	"conversions,value,duration_s",
+	"path,total_conversions,total_conversion_value,total_null",
+	NULL,
+	"person,session,channel,start,end,events,first_event,last_event",
+	"path,count,conversions,conversion_rate,median_duration_s",
+	"from,to,count,median_s,p90_s",
+};
+
+/* The events-mode header and the place of each input column. */
+static void
+events_layout(struct run *run, struct evin *e, struct cols *c)
+{
+	c->place = xcalloc(e->ncols + 1, sizeof *c->place);
+	struct buf h = { 0 };
+	int first = 1, inserted = 0;
+	for (size_t i = 0; i <= e->ncols; i++) {
+		int rank = i < e->ncols ? events_rank(e->col[i]) : EVENTS_ATTR;
+		if (rank == EVENTS_JOURNEY || rank == EVENTS_SESSION ||
+		    rank == EVENTS_STEP) {
+			c->place[i] = -1;
+			continue;
+		}
+		if (!inserted && rank > EVENTS_SOURCE) {
+			buf_adds(&h, first ? "" : ",");
+			buf_adds(&h, "journey,session,step");
+			inserted = 1;
+			first = 0;
+		}
+		if (i == e->ncols)
+			break;
+		c->place[i] = inserted;
+		if (inserted)
+			run->has_suffix = 1;
+		if (!first)
+			buf_addc(&h, ',');
+		first = 0;
+		csvout_field_buf(&h, e->col[i], strlen(e->col[i]), ',');
+	}
+	buf_addc(&h, '\n');
+	io_write(run->out, h.data, h.len);
+	buf_free(&h);
+}
+
+static long
+need_col(struct evin *e, const char *name, const char *why, const char *in)
+{
+	long i = evin_col(e, name);
+	if (i < 0)
+		err_die("%s: no '%s' column%s", in, name, why);
+	return i;
+}
+
+static void
+summary(struct run *run, struct extsort *xs)
+{
+	struct buf b = { 0 };
+	buf_printf(&b, "%llu %s, %llu rejected", (unsigned long long)run->rows,
+	    run->cf.merge ? "path rows" : "events",
+	    (unsigned long long)run->rl.count);
+	if (run->rl.count) {
+		buf_adds(&b, " (");
+		reject_describe(&run->rl, &b);
+		buf_adds(&b, ")");
+	}
+	if (!run->cf.merge) {
+		buf_printf(&b,
+		    "; %llu persons, %llu visits, %llu journeys (%llu "
+		    "converted, %llu conversions)",
+		    (unsigned long long)run->persons,
+		    (unsigned long long)run->visits,
+		    (unsigned long long)run->journeys,
+		    (unsigned long long)run->converted,
+		    (unsigned long long)run->conversions);
+		if (run->empty_paths &&
+		    (run->cf.out == OUT_PATHS || run->cf.out == OUT_VARIANTS ||
+			run->cf.out == OUT_DFG))
+			buf_printf(&b, ", %llu journeys without a touch left out",
+			    (unsigned long long)run->empty_paths);
+	}
+	if (xs) {
+		if (extsort_runs(xs))
+			buf_printf(&b, "; sorted with %zu runs on disk (%.1f MB)",
+			    extsort_runs(xs),
+			    (double)extsort_spilled(xs) / (1 << 20));
+		else if (extsort_was_sorted(xs))
+			buf_adds(&b, "; input already in order");
+		else
+			buf_adds(&b, "; sorted in memory");
+	}
+	fprintf(stderr, "%s: %s\n", err_prog(), b.data);
+	buf_free(&b);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli c;
+	struct cli_common cc;
+	struct run run;
+	memset(&run, 0, sizeof run);
+	struct conf *cf = &run.cf;
+	cf->by = "person";
+	cf->memory = (size_t)1 << 30;
+	cf->jc.gap_ms = 30 * 60 * 1000;
+	cf->jc.lookback_ms = (int64_t)30 * 86400 * 1000;
+	cli_common_init(&cc);
+	cli_init(&c, &tool, argc, argv);
+	parse_options(cf, &cc, &c);
+	if (!cf->conv)
+		cf->conv = regex_opt("--conversion", "^(purchase|conversion|order)$");
+	int nop = argc - c.optind;
+	cli_refuse_tty_stdin(&tool, nop);
+
+	struct csvin_opts copts = { 0 };
+	copts.max_field = cc.max_field;
+	struct evin *e =
+	    evin_open(argv + c.optind, (size_t)nop, &copts, cc.quiet);
+	const char *in = nop ? argv[c.optind] : "<stdin>";
+	run.channels = strtab_new();
+	run.events = strtab_new();
+	run.labels = strtab_new();
+	int added;
+	cf->jc.direct = strtab_intern(run.channels, "direct", 6, &added);
+	cf->jc.label_is_channel = cf->path_by == BY_CHANNEL;
+	struct cols cols = { -1, -1, -1, -1, -1, -1, NULL };
+	if (e->ncols && !cf->merge) {
+		cols.key = need_col(e, cf->by,
+		    strcmp(cf->by, "person") == 0
+			? " (jt-stitch writes it; --by names another)"
+			: " (--by)",
+		    in);
+		cols.ts = need_col(e, "ts", "", in);
+		cols.channel = evin_col(e, "channel");
+		cols.event = evin_col(e, "event");
+		cols.value = evin_col(e, "value");
+		if (cf->path_by == BY_COLUMN)
+			cols.label =
+			    need_col(e, cf->path_col, " (--path-by)", in);
+	}
+	reject_init(&run.rl, cc.rejects, cc.max_rejects);
+	run.out = io_out_open(cc.out);
+	csvout_init(&run.w, run.out, ',');
+	if (cf->out == OUT_EVENTS) {
+		if (e->ncols)
+			events_layout(&run, e, &cols);
+	} else {
+		io_puts(run.out, headers[cf->out]);
+		io_putc(run.out, '\n');
+	}
+	if (cf->out == OUT_PATHS || cf->out == OUT_VARIANTS ||
+	    cf->out == OUT_DFG)
+		run.agg = journey_agg_new();
+
+	struct extsort *xs = NULL;
+	if (cf->merge) {
+		if (e->ncols)
+			read_path_tables(&run, e);
+	} else if (e->ncols) {
+		if (!cf->sorted)
+			xs = extsort_new(cf->memory, cf->tmpdir);
+		read_events(&run, e, &cols, xs);
+		if (xs) {
+			extsort_finish(xs);
+			struct extsort_rec r;
+			while (extsort_next(xs, &r))
+				person_add(&run, r.key, r.keylen, r.ts, r.data,
+				    r.len);
+		}
+		flush_person(&run);
+	}
+	io_progress_end();
+	switch (cf->out) {
+	case OUT_PATHS: write_paths(&run); break;
+	case OUT_VARIANTS: write_variants(&run); break;
+	case OUT_DFG: write_dfg(&run); break;
+	default: break;
+	}
+	io_out_close(run.out);
+	if (!cc.quiet)
+		summary(&run, xs);
+	reject_close(&run.rl);
+	extsort_free(xs);
+	evin_close(e);
+	journey_agg_free(run.agg);
+	journey_result_free(&run.jr);
+	strtab_free(run.channels);
+	strtab_free(run.events);
+	strtab_free(run.labels);
+	free(run.evflags);
+	free(run.ev);
+	free(run.evid);
+	free(run.toff);
+	free(run.tpre);
+	free(cols.place);
+	buf_free(&run.key);
+	buf_free(&run.text);
+	buf_free(&run.line);
+	buf_free(&run.path);
+	re_free(cf->touch);
+	re_free(cf->conv);
+	cli_done(&c);
+	return 0;
+}

@@ -1,0 +1,506 @@
+/*
+ * extsort: bounded-memory stable sort by (key, time, sequence) (extsort.h).
+ *
+ * In memory a run is a table of the run's distinct keys (strtab), and per
+ * record its key id, time, payload offset.  Sorting ranks the distinct keys
+ * bytewise, then radix-sorts (rank, time - min time) packed in 64 bits when
+ * they fit, else time then rank (two stable passes).  Items start in
+ * sequence order and the radix sort is stable, so ties keep their order.
+ *
+ * A run on disk is a spool of records "u32 length, u32 key length, key,
+ * i64 time, u64 sequence, payload", ended by a zero length.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "err.h"
+#include "extsort.h"
+#include "radix.h"
+#include "spool.h"
+#include "strtab.h"
+
+/* Bytes the budget charges per record besides its payload and key. */
+#define PER_RECORD                                                             \
+	(sizeof(uint32_t) + sizeof(int64_t) + sizeof(uint64_t) +               \
+	    2 * sizeof(struct radix_item))
+
+struct memrun {
+	struct strtab *keys;
+	size_t keybytes;
+	uint32_t *keyid;
+	int64_t *ts;
+	uint64_t *off; /* n + 1 offsets into data */
+	size_t n, cap;
+	struct buf data;
+	uint64_t seq0;
+	struct radix_item *order; /* sorted items, into items or tmp */
+	struct radix_item *items, *tmp;
+	size_t itemcap;
+};
+
+/* One input of a merge: the memory run or a run on disk. */
+struct cursor {
+	struct memrun *m; /* or NULL */
+	struct spool *sp;
+	size_t pos;
+	struct buf rec;
+	struct extsort_rec cur;
+};
+
+struct merge {
+	struct cursor *c;
+	size_t n;
+	size_t *heap;
+	size_t nheap;
+	int started;
+};
+
+struct extsort {
+	size_t memory;
+	char *tmpdir;
+	struct memrun m;
+	struct spool **runs;
+	size_t nruns, runcap, runs_written;
+	uint64_t seq, spilled;
+	int sorted, finished;
+	struct buf prevkey;
+	int64_t prevts;
+	struct merge mg;
+};
+
+static int
+cmp_key(const char *a, size_t an, const char *b, size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+	if (c)
+		return c;
+	return (an > bn) - (an < bn);
+}
+
+static int
+cmp_rec(const struct extsort_rec *a, const struct extsort_rec *b)
+{
+	int c = cmp_key(a->key, a->keylen, b->key, b->keylen);
+	if (c)
+		return c;
+	if (a->ts != b->ts)
+		return a->ts < b->ts ? -1 : 1;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+struct extsort *
+extsort_new(size_t memory, const char *tmpdir)
+{
+	struct extsort *s = xcalloc(1, sizeof *s);
+	s->memory = memory;
+	s->tmpdir = tmpdir ? xstrdup(tmpdir) : NULL;
+	s->m.keys = strtab_new();
+	s->sorted = 1;
+	return s;
+}
+
+static size_t
+mem_used(const struct extsort *s)
+{
+	const struct memrun *m = &s->m;
+	return m->data.len + m->n * PER_RECORD + m->keybytes +
+	    strtab_count(m->keys) * 24;
+}
+
+/* ---- sorting a memory run ---- */
+
+struct keyent {
+	const char *s;
+	size_t n;
+	uint32_t id;
+};
+
+static int
+cmp_keyent(const void *x, const void *y)
+{
+	const struct keyent *a = x, *b = y;
+	return cmp_key(a->s, a->n, b->s, b->n);
+}
+
+static int
+bits_for(uint64_t v)
+{
+	int b = 0;
+	while (b < 64 && (v >> b) != 0)
+		b++;
+	return b;
+}
+
+static void
+memrun_sort(struct memrun *m, int in_order)
+{
+	if (m->itemcap < m->n) {
+		free(m->items);
+		free(m->tmp);
+		m->itemcap = m->n;
+		m->items = xreallocarray(NULL, m->n, sizeof *m->items);
+		m->tmp = xreallocarray(NULL, m->n, sizeof *m->tmp);
+	}
+	for (size_t i = 0; i < m->n; i++)
+		m->items[i].idx = (uint32_t)i;
+	m->order = m->items;
+	if (in_order || m->n < 2)
+		return;
+	uint32_t nk = strtab_count(m->keys);
+	struct keyent *ke = xreallocarray(NULL, nk, sizeof *ke);
+	for (uint32_t i = 0; i < nk; i++) {
+		ke[i].s = strtab_str(m->keys, i, &ke[i].n);
+		ke[i].id = i;
+	}
+	qsort(ke, nk, sizeof *ke, cmp_keyent);
+	uint32_t *rank = xreallocarray(NULL, nk, sizeof *rank);
+	for (uint32_t r = 0; r < nk; r++)
+		rank[ke[r].id] = r;
+	free(ke);
+	int64_t lo = m->ts[0], hi = m->ts[0];
+	for (size_t i = 1; i < m->n; i++) {
+		if (m->ts[i] < lo)
+			lo = m->ts[i];
+		if (m->ts[i] > hi)
+			hi = m->ts[i];
+	}
+	uint64_t span = (uint64_t)hi - (uint64_t)lo;
+	int tb = bits_for(span), rb = bits_for(nk - 1);
+	if (tb + rb <= 64) {
+		for (size_t i = 0; i < m->n; i++)
+			m->items[i].key = (tb == 64 ? 0
+						    : (uint64_t)rank[m->keyid[i]]
+					<< tb) |
+			    ((uint64_t)m->ts[i] - (uint64_t)lo);
+		m->order = radix_sort(m->items, m->tmp, m->n);
+	} else {
+		for (size_t i = 0; i < m->n; i++)
+			m->items[i].key = (uint64_t)m->ts[i] - (uint64_t)lo;
+		struct radix_item *a = radix_sort(m->items, m->tmp, m->n);
+		struct radix_item *t = a == m->items ? m->tmp : m->items;
+		for (size_t i = 0; i < m->n; i++)
+			a[i].key = rank[m->keyid[a[i].idx]];
+		m->order = radix_sort(a, t, m->n);
+	}
+	free(rank);
+}
+
+static void
+memrun_get(const struct memrun *m, size_t pos, struct extsort_rec *r)
+{
+	uint32_t i = m->order[pos].idx;
+	r->key = strtab_str(m->keys, m->keyid[i], &r->keylen);
+	r->ts = m->ts[i];
+	r->seq = m->seq0 + i;
+	r->data = m->data.data + m->off[i];
+	r->len = (size_t)(m->off[i + 1] - m->off[i]);
+}
+
+static void
+memrun_reset(struct memrun *m, uint64_t seq0)
+{
+	strtab_free(m->keys);
+	m->keys = strtab_new();
+	m->keybytes = 0;
+	m->n = 0;
+	buf_clear(&m->data);
+	m->seq0 = seq0;
+}
+
+/* ---- runs on disk ---- */
+
+static void
+put_rec(struct spool *sp, const struct extsort_rec *r, struct buf *scratch)
+{
+	uint32_t kl = (uint32_t)r->keylen;
+	uint32_t total = (uint32_t)(sizeof kl + r->keylen + sizeof r->ts +
+	    sizeof r->seq + r->len);
+	buf_clear(scratch);
+	buf_add(scratch, &total, sizeof total);
+	buf_add(scratch, &kl, sizeof kl);
+	buf_add(scratch, r->key, r->keylen);
+	buf_add(scratch, &r->ts, sizeof r->ts);
+	buf_add(scratch, &r->seq, sizeof r->seq);
+	buf_add(scratch, r->data, r->len);
+	spool_write(sp, scratch->data, scratch->len);
+}
+
+static void
+end_run(struct spool *sp)
+{
+	uint32_t zero = 0;
+	spool_write(sp, &zero, sizeof zero);
+	spool_rewind(sp);
+}
+
+static void
+add_run(struct extsort *s, struct spool *sp)
+{
+	if (s->nruns == s->runcap) {
+		s->runcap = s->runcap ? 2 * s->runcap : 8;
+		s->runs = xreallocarray(s->runs, s->runcap, sizeof *s->runs);
+	}
+	s->runs[s->nruns++] = sp;
+	s->runs_written++;
+}
+
+static void
+spill(struct extsort *s)
+{
+	struct memrun *m = &s->m;
+	memrun_sort(m, s->sorted);
+	struct spool *sp = spool_open(s->tmpdir, 0, 1);
+	struct buf scratch = { 0 };
+	struct extsort_rec r;
+	for (size_t p = 0; p < m->n; p++) {
+		memrun_get(m, p, &r);
+		put_rec(sp, &r, &scratch);
+	}
+	buf_free(&scratch);
+	end_run(sp);
+	s->spilled += spool_size(sp);
+	add_run(s, sp);
+	memrun_reset(m, s->seq);
+}
+
+void
+extsort_add(struct extsort *s, const char *key, size_t keylen, int64_t ts,
+    const void *data, size_t len)
+{
+	struct memrun *m = &s->m;
+	if (m->n && (mem_used(s) + len + keylen + PER_RECORD > s->memory ||
+			m->n == UINT32_MAX - 1))
+		spill(s);
+	if (s->sorted && s->seq) {
+		int c = cmp_key(key, keylen, s->prevkey.data, s->prevkey.len);
+		if (c < 0 || (c == 0 && ts < s->prevts))
+			s->sorted = 0;
+	}
+	if (s->seq == 0 || keylen != s->prevkey.len ||
+	    memcmp(key, s->prevkey.data, keylen) != 0) {
+		buf_clear(&s->prevkey);
+		buf_add(&s->prevkey, key, keylen);
+	}
+	s->prevts = ts;
+	if (m->n + 1 >= m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 1024;
+		m->keyid = xreallocarray(m->keyid, m->cap, sizeof *m->keyid);
+		m->ts = xreallocarray(m->ts, m->cap, sizeof *m->ts);
+		m->off = xreallocarray(m->off, m->cap + 1, sizeof *m->off);
+	}
+	int added;
+	m->keyid[m->n] = strtab_intern(m->keys, key, keylen, &added);
+	if (added)
+		m->keybytes += keylen + 1;
+	m->ts[m->n] = ts;
+	m->off[m->n] = m->data.len;
+	buf_add(&m->data, data, len);
+	m->n++;
+	m->off[m->n] = m->data.len;
+	s->seq++;
+}
+
+/* ---- merging ---- */
+
+/* Loads the cursor's next record: 1, or 0 at its end. */
+static int
+cursor_next(struct cursor *c)
+{
+	if (c->m) {
+		if (c->pos == c->m->n)
+			return 0;
+		memrun_get(c->m, c->pos++, &c->cur);
+		return 1;
+	}
+	uint32_t total;
+	if (!spool_read(c->sp, &total, sizeof total) || total == 0)
+		return 0;
+	buf_clear(&c->rec);
+	buf_reserve(&c->rec, total);
+	if (!spool_read(c->sp, c->rec.data, total))
+		err_die("internal error: truncated sort run");
+	const char *p = c->rec.data;
+	uint32_t kl;
+	memcpy(&kl, p, sizeof kl);
+	p += sizeof kl;
+	c->cur.key = p;
+	c->cur.keylen = kl;
+	p += kl;
+	memcpy(&c->cur.ts, p, sizeof c->cur.ts);
+	p += sizeof c->cur.ts;
+	memcpy(&c->cur.seq, p, sizeof c->cur.seq);
+	p += sizeof c->cur.seq;
+	c->cur.data = p;
+	c->cur.len = total - (size_t)(p - c->rec.data);
+	return 1;
+}
+
+static int
+heap_less(const struct merge *g, size_t a, size_t b)
+{
+	return cmp_rec(&g->c[a].cur, &g->c[b].cur) < 0;
+}
+
+static void
+heap_down(struct merge *g, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, best = i;
+		if (l < g->nheap && heap_less(g, g->heap[l], g->heap[best]))
+			best = l;
+		if (r < g->nheap && heap_less(g, g->heap[r], g->heap[best]))
+			best = r;
+		if (best == i)
+			return;
+		size_t t = g->heap[i];
+		g->heap[i] = g->heap[best];
+		g->heap[best] = t;
+		i = best;
+	}
+}
+
+static void
+merge_start(struct merge *g)
+{
+	g->heap = xreallocarray(NULL, g->n ? g->n : 1, sizeof *g->heap);
+	g->nheap = 0;
+	for (size_t i = 0; i < g->n; i++)
+		if (cursor_next(&g->c[i]))
+			g->heap[g->nheap++] = i;
+	for (size_t i = g->nheap; i-- > 0;)
+		heap_down(g, i);
+	g->started = 0;
+}
+
+/*
+ * The next record of the merge.  The record of the top cursor stays valid
+ * until the following call, which only then advances that cursor.
+ */
+static int
+merge_next(struct merge *g, struct extsort_rec *r)
+{
+	if (g->started && g->nheap) {
+		size_t top = g->heap[0];
+		if (cursor_next(&g->c[top]))
+			heap_down(g, 0);
+		else {
+			g->heap[0] = g->heap[--g->nheap];
+			heap_down(g, 0);
+		}
+	}
+	g->started = 1;
+	if (!g->nheap)
+		return 0;
+	*r = g->c[g->heap[0]].cur;
+	return 1;
+}
+
+static void
+merge_free(struct merge *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		spool_close(g->c[i].sp);
+		buf_free(&g->c[i].rec);
+	}
+	free(g->c);
+	free(g->heap);
+	memset(g, 0, sizeof *g);
+}
+
+/* Cursors over runs[from..to) and, with mem, the memory run. */
+static void
+merge_over(struct extsort *s, struct merge *g, size_t from, size_t to, int mem)
+{
+	memset(g, 0, sizeof *g);
+	g->c = xcalloc(to - from + 1, sizeof *g->c);
+	for (size_t i = from; i < to; i++)
+		g->c[g->n++].sp = s->runs[i];
+	if (mem)
+		g->c[g->n++].m = &s->m;
+	merge_start(g);
+}
+
+void
+extsort_finish(struct extsort *s)
+{
+	s->finished = 1;
+	/* too many runs for one merge: merge them in groups first */
+	while (s->nruns > EXTSORT_FANIN) {
+		struct spool **old = s->runs;
+		size_t nold = s->nruns;
+		s->runs = NULL;
+		s->nruns = s->runcap = 0;
+		for (size_t i = 0; i < nold; i += EXTSORT_FANIN) {
+			size_t to = i + EXTSORT_FANIN < nold ? i + EXTSORT_FANIN
+							     : nold;
+			struct spool **keep = s->runs;
+			s->runs = old;
+			struct merge g;
+			merge_over(s, &g, i, to, 0);
+			s->runs = keep;
+			struct spool *sp = spool_open(s->tmpdir, 0, 1);
+			struct buf scratch = { 0 };
+			struct extsort_rec r;
+			while (merge_next(&g, &r))
+				put_rec(sp, &r, &scratch);
+			buf_free(&scratch);
+			end_run(sp);
+			s->spilled += spool_size(sp);
+			merge_free(&g);
+			add_run(s, sp);
+		}
+		free(old);
+	}
+	memrun_sort(&s->m, s->sorted);
+	merge_over(s, &s->mg, 0, s->nruns, 1);
+	s->nruns = 0; /* the merge owns them now */
+}
+
+int
+extsort_next(struct extsort *s, struct extsort_rec *r)
+{
+	if (!s->finished)
+		err_die("internal error: extsort_next before extsort_finish");
+	return merge_next(&s->mg, r);
+}
+
+size_t
+extsort_runs(const struct extsort *s)
+{
+	return s->runs_written;
+}
+
+int
+extsort_was_sorted(const struct extsort *s)
+{
+	return s->sorted;
+}
+
+uint64_t
+extsort_spilled(const struct extsort *s)
+{
+	return s->spilled;
+}
+
+void
+extsort_free(struct extsort *s)
+{
+	if (!s)
+		return;
+	merge_free(&s->mg);
+	for (size_t i = 0; i < s->nruns; i++)
+		spool_close(s->runs[i]);
+	free(s->runs);
+	struct memrun *m = &s->m;
+	strtab_free(m->keys);
+	free(m->keyid);
+	free(m->ts);
+	free(m->off);
+	free(m->items);
+	free(m->tmp);
+	buf_free(&m->data);
+	buf_free(&s->prevkey);
+	free(s->tmpdir);
+	free(s);
+}
