@@ -118,11 +118,47 @@ struct payload {
 };
 #define PAYLOAD_FIXED (3 * sizeof(uint32_t) + sizeof(double))
 
+/*
+ * A small direct-mapped cache in front of a strtab for short, repeated
+ * values (channels, event names): two word compares instead of a hash
+ * and a probe.
+ */
+#define ICACHE 512
+struct icache {
+	struct {
+		uint64_t w[2];
+		uint32_t len, id; /* len 0: empty slot */
+	} e[ICACHE];
+};
+
+static uint32_t
+icache_intern(struct icache *c, struct strtab *t, const char *s, size_t n)
+{
+	int added;
+	if (n == 0 || n > 16)
+		return strtab_intern(t, s, n, &added);
+	uint64_t w[2] = { 0, 0 };
+	memcpy(w, s, n);
+	uint64_t h = (w[0] * 0x9e3779b97f4a7c15ULL) ^
+	    (w[1] * 0xc2b2ae3d27d4eb4fULL) ^ n;
+	size_t i = (size_t)(h >> 55) % ICACHE;
+	if (c->e[i].len == n && c->e[i].w[0] == w[0] && c->e[i].w[1] == w[1])
+		return c->e[i].id;
+	uint32_t id = strtab_intern(t, s, n, &added);
+	c->e[i].w[0] = w[0];
+	c->e[i].w[1] = w[1];
+	c->e[i].len = (uint32_t)n;
+	c->e[i].id = id;
+	return id;
+}
+
 struct run {
 	struct conf cf;
+	struct icache chcache, evcache, labcache;
 	struct reject_log rl;
 	struct strtab *channels, *events, *labels;
 	unsigned char *evflags; /* per event id: JOURNEY_EV_* */
+	unsigned char *evknown; /* evflags[id] is set */
 	size_t evflagcap;
 	struct io_out *out;
 	struct csvout w;
@@ -148,6 +184,19 @@ struct run {
 
 /* ---- formatting ---- */
 
+/* Decimal digits of v (buf_printf costs more than the rest of a row). */
+static void
+put_u64(struct buf *b, uint64_t v)
+{
+	char t[24];
+	size_t i = sizeof t;
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	buf_add(b, t + i, sizeof t - i);
+}
+
 /* Seconds from milliseconds: "90", "1.5", "0.001". */
 static void
 put_secs(struct buf *b, int64_t ms)
@@ -156,15 +205,15 @@ put_secs(struct buf *b, int64_t ms)
 		buf_addc(b, '-');
 		ms = -ms;
 	}
-	buf_printf(b, "%lld", (long long)(ms / 1000));
+	put_u64(b, (uint64_t)(ms / 1000));
 	int f = (int)(ms % 1000);
 	if (f) {
-		char d[4];
-		snprintf(d, sizeof d, "%03d", f);
-		int k = 3;
+		char d[4] = { '.', (char)('0' + f / 100),
+			(char)('0' + f / 10 % 10), (char)('0' + f % 10) };
+		int k = 4;
 		while (d[k - 1] == '0')
 			k--;
-		buf_printf(b, ".%.*s", k, d);
+		buf_add(b, d, (size_t)k);
 	}
 }
 
@@ -177,7 +226,9 @@ put_num(struct buf *b, double v)
 		return;
 	}
 	if (fabs(v) < 1e15 && v == (double)(long long)v) {
-		buf_printf(b, "%lld", (long long)v);
+		if (v < 0)
+			buf_addc(b, '-');
+		put_u64(b, (uint64_t)(long long)fabs(v));
 		return;
 	}
 	char t[40];
@@ -260,7 +311,8 @@ static void
 put_journey_id(struct run *run, struct buf *b, uint32_t n)
 {
 	buf_add(b, run->key.data, run->key.len);
-	buf_printf(b, ":%u", n);
+	buf_addc(b, ':');
+	put_u64(b, n);
 }
 
 static void
@@ -281,10 +333,10 @@ write_journeys(struct run *run)
 		put_ts(b, j->end);
 		csvout_plain(&run->w, b->data, b->len);
 		buf_clear(b);
-		buf_printf(b, "%zu", j->ntouches);
+		put_u64(b, j->ntouches);
 		csvout_plain(&run->w, b->data, b->len);
 		buf_clear(b);
-		buf_printf(b, "%zu", j->sessions);
+		put_u64(b, j->sessions);
 		csvout_plain(&run->w, b->data, b->len);
 		build_path(run, j);
 		csvout_field(&run->w, run->path.data, run->path.len);
@@ -297,7 +349,7 @@ write_journeys(struct run *run)
 		csvout_plain(&run->w, b->data, b->len);
 		csvout_plain(&run->w, j->converted ? "1" : "0", 1);
 		buf_clear(b);
-		buf_printf(b, "%llu", (unsigned long long)j->conversions);
+		put_u64(b, j->conversions);
 		csvout_plain(&run->w, b->data, b->len);
 		buf_clear(b);
 		put_num(b, j->value);
@@ -320,7 +372,7 @@ write_sessions(struct run *run)
 		const char *s;
 		csvout_field(&run->w, run->key.data, run->key.len);
 		buf_clear(b);
-		buf_printf(b, "%zu", i + 1);
+		put_u64(b, i + 1);
 		csvout_plain(&run->w, b->data, b->len);
 		s = name_of(run->channels, v->channel, &n);
 		csvout_field(&run->w, s, n);
@@ -331,7 +383,7 @@ write_sessions(struct run *run)
 		put_ts(b, v->end);
 		csvout_plain(&run->w, b->data, b->len);
 		buf_clear(b);
-		buf_printf(b, "%zu", v->events);
+		put_u64(b, v->events);
 		csvout_plain(&run->w, b->data, b->len);
 		s = name_of(run->events, run->evid[v->first], &n);
 		csvout_field(&run->w, s, n);
@@ -356,7 +408,10 @@ write_events(struct run *run)
 		put_journey_id(run, &id, r->ev_journey[i]);
 		csvout_field_buf(b, id.data, id.len, ',');
 		buf_free(&id);
-		buf_printf(b, ",%u,%u", r->ev_visit[i], r->ev_step[i]);
+		buf_addc(b, ',');
+		put_u64(b, r->ev_visit[i]);
+		buf_addc(b, ',');
+		put_u64(b, r->ev_step[i]);
 		io_write(run->out, b->data, b->len);
 		if (run->has_suffix) {
 			io_putc(run->out, ',');
@@ -486,12 +541,14 @@ struct cols {
 static uint32_t
 event_id(struct run *run, const char *s, size_t n)
 {
-	int added;
-	uint32_t id = strtab_intern(run->events, s, n, &added);
-	if (added) {
+	uint32_t id = icache_intern(&run->evcache, run->events, s, n);
+	if (id >= run->evflagcap || !run->evknown[id]) {
 		if (id >= run->evflagcap) {
-			run->evflagcap = run->evflagcap ? 2 * run->evflagcap : 64;
+			size_t old = run->evflagcap;
+			run->evflagcap = old ? 2 * old : 64;
 			run->evflags = xrealloc(run->evflags, run->evflagcap);
+			run->evknown = xrealloc(run->evknown, run->evflagcap);
+			memset(run->evknown + old, 0, run->evflagcap - old);
 		}
 		unsigned f = 0;
 		if (!run->cf.touch || re_match(run->cf.touch, s, n))
@@ -499,6 +556,7 @@ event_id(struct run *run, const char *s, size_t n)
 		if (re_match(run->cf.conv, s, n))
 			f |= JOURNEY_EV_CONV;
 		run->evflags[id] = (unsigned char)f;
+		run->evknown[id] = 1;
 	}
 	return id;
 }
@@ -587,10 +645,9 @@ read_events(struct run *run, struct evin *e, const struct cols *c,
 			continue;
 		}
 		struct payload p;
-		int added;
 		p.channel = c->channel >= 0 && e->len[c->channel]
-		    ? strtab_intern(run->channels, e->f[c->channel],
-			  e->len[c->channel], &added)
+		    ? icache_intern(&run->chcache, run->channels,
+			  e->f[c->channel], e->len[c->channel])
 		    : JOURNEY_NONE;
 		p.event = c->event >= 0
 		    ? event_id(run, e->f[c->event], e->len[c->event])
@@ -599,8 +656,8 @@ read_events(struct run *run, struct evin *e, const struct cols *c,
 		if (run->cf.path_by == BY_EVENT)
 			p.label = p.event;
 		else if (run->cf.path_by == BY_COLUMN)
-			p.label = strtab_intern(run->labels, e->f[c->label],
-			    e->len[c->label], &added);
+			p.label = icache_intern(&run->labcache, run->labels,
+			    e->f[c->label], e->len[c->label]);
 		p.value = value;
 		buf_clear(&pl);
 		buf_add(&pl, &p.channel, 4);
@@ -1073,6 +1130,7 @@ main(int argc, char **argv)
 	strtab_free(run.events);
 	strtab_free(run.labels);
 	free(run.evflags);
+	free(run.evknown);
 	free(run.ev);
 	free(run.evid);
 	free(run.toff);

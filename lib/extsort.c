@@ -1,14 +1,15 @@
 /*
- * extsort: bounded-memory stable sort by (key, time, sequence) (extsort.h).
+ * extsort: bounded-memory stable sort by (key, time) (extsort.h).
  *
  * In memory a run is a table of the run's distinct keys (strtab), and per
  * record its key id, time, payload offset.  Sorting ranks the distinct keys
  * bytewise, then radix-sorts (rank, time - min time) packed in 64 bits when
  * they fit, else time then rank (two stable passes).  Items start in
- * sequence order and the radix sort is stable, so ties keep their order.
+ * the order of addition and the radix sort is stable, so ties keep it;
+ * across runs the merge breaks ties by run, earlier runs first.
  *
  * A run on disk is a spool of records "u32 length, u32 key length, key,
- * i64 time, u64 sequence, payload", ended by a zero length.
+ * i64 time, payload", ended by a zero length.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,24 +21,29 @@
 #include "spool.h"
 #include "strtab.h"
 
-/* Bytes the budget charges per record besides its payload and key. */
-#define PER_RECORD                                                             \
-	(sizeof(uint32_t) + sizeof(int64_t) + sizeof(uint64_t) +               \
-	    2 * sizeof(struct radix_item))
+/*
+ * Bytes the budget charges per record besides its payload and key: the
+ * record header and the two item arrays of the radix sort.
+ */
+#define PER_RECORD (16 + 7 + 2 * sizeof(struct radix_item))
 
+/*
+ * A memory run: records in one arena, each 8-byte aligned as "i64 time,
+ * u32 key id, u32 payload length, payload", so that reading a record in
+ * sorted order costs one or two cache lines; a radix item's idx is the
+ * record's offset / 8.
+ */
 struct memrun {
 	struct strtab *keys;
 	size_t keybytes;
-	uint32_t *keyid;
-	int64_t *ts;
-	uint64_t *off; /* n + 1 offsets into data */
-	size_t n, cap;
+	size_t n;
 	struct buf data;
-	uint64_t seq0;
 	struct radix_item *order; /* sorted items, into items or tmp */
 	struct radix_item *items, *tmp;
 	size_t itemcap;
 };
+
+#define ARENA_MAX ((uint64_t)UINT32_MAX * 8)
 
 /* One input of a merge: the memory run or a run on disk. */
 struct cursor {
@@ -49,7 +55,7 @@ struct cursor {
 };
 
 struct merge {
-	struct cursor *c;
+	struct cursor *c; /* in the order of the runs: ties go to the first */
 	size_t n;
 	size_t *heap;
 	size_t nheap;
@@ -62,7 +68,7 @@ struct extsort {
 	struct memrun m;
 	struct spool **runs;
 	size_t nruns, runcap, runs_written;
-	uint64_t seq, spilled;
+	uint64_t nrec, spilled;
 	int sorted, finished;
 	struct buf prevkey;
 	int64_t prevts;
@@ -84,9 +90,7 @@ cmp_rec(const struct extsort_rec *a, const struct extsort_rec *b)
 	int c = cmp_key(a->key, a->keylen, b->key, b->keylen);
 	if (c)
 		return c;
-	if (a->ts != b->ts)
-		return a->ts < b->ts ? -1 : 1;
-	return (a->seq > b->seq) - (a->seq < b->seq);
+	return (a->ts > b->ts) - (a->ts < b->ts);
 }
 
 struct extsort *
@@ -104,8 +108,8 @@ static size_t
 mem_used(const struct extsort *s)
 {
 	const struct memrun *m = &s->m;
-	return m->data.len + m->n * PER_RECORD + m->keybytes +
-	    strtab_count(m->keys) * 24;
+	return m->data.len + m->n * 2 * sizeof(struct radix_item) +
+	    m->keybytes + strtab_count(m->keys) * 24;
 }
 
 /* ---- sorting a memory run ---- */
@@ -132,6 +136,18 @@ bits_for(uint64_t v)
 	return b;
 }
 
+struct rechead {
+	int64_t ts;
+	uint32_t keyid, len;
+};
+
+static const struct rechead *
+rec_at(const struct memrun *m, uint32_t idx)
+{
+	return (const struct rechead *)(void *)(m->data.data +
+	    (size_t)idx * 8);
+}
+
 static void
 memrun_sort(struct memrun *m, int in_order)
 {
@@ -142,8 +158,18 @@ memrun_sort(struct memrun *m, int in_order)
 		m->items = xreallocarray(NULL, m->n, sizeof *m->items);
 		m->tmp = xreallocarray(NULL, m->n, sizeof *m->tmp);
 	}
-	for (size_t i = 0; i < m->n; i++)
-		m->items[i].idx = (uint32_t)i;
+	size_t off = 0;
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct rechead *h = rec_at(m, (uint32_t)(off / 8));
+		m->items[i].idx = (uint32_t)(off / 8);
+		m->items[i].key = (uint64_t)h->ts;
+		if (h->ts < lo)
+			lo = h->ts;
+		if (h->ts > hi)
+			hi = h->ts;
+		off += (sizeof *h + h->len + 7) & ~(size_t)7;
+	}
 	m->order = m->items;
 	if (in_order || m->n < 2)
 		return;
@@ -158,29 +184,22 @@ memrun_sort(struct memrun *m, int in_order)
 	for (uint32_t r = 0; r < nk; r++)
 		rank[ke[r].id] = r;
 	free(ke);
-	int64_t lo = m->ts[0], hi = m->ts[0];
-	for (size_t i = 1; i < m->n; i++) {
-		if (m->ts[i] < lo)
-			lo = m->ts[i];
-		if (m->ts[i] > hi)
-			hi = m->ts[i];
-	}
 	uint64_t span = (uint64_t)hi - (uint64_t)lo;
 	int tb = bits_for(span), rb = bits_for(nk - 1);
 	if (tb + rb <= 64) {
-		for (size_t i = 0; i < m->n; i++)
-			m->items[i].key = (tb == 64 ? 0
-						    : (uint64_t)rank[m->keyid[i]]
-					<< tb) |
-			    ((uint64_t)m->ts[i] - (uint64_t)lo);
+		for (size_t i = 0; i < m->n; i++) {
+			const struct rechead *h = rec_at(m, m->items[i].idx);
+			uint64_t r = tb == 64 ? 0 : (uint64_t)rank[h->keyid] << tb;
+			m->items[i].key = r | ((uint64_t)h->ts - (uint64_t)lo);
+		}
 		m->order = radix_sort(m->items, m->tmp, m->n);
 	} else {
 		for (size_t i = 0; i < m->n; i++)
-			m->items[i].key = (uint64_t)m->ts[i] - (uint64_t)lo;
+			m->items[i].key -= (uint64_t)lo;
 		struct radix_item *a = radix_sort(m->items, m->tmp, m->n);
 		struct radix_item *t = a == m->items ? m->tmp : m->items;
 		for (size_t i = 0; i < m->n; i++)
-			a[i].key = rank[m->keyid[a[i].idx]];
+			a[i].key = rank[rec_at(m, a[i].idx)->keyid];
 		m->order = radix_sort(a, t, m->n);
 	}
 	free(rank);
@@ -189,23 +208,23 @@ memrun_sort(struct memrun *m, int in_order)
 static void
 memrun_get(const struct memrun *m, size_t pos, struct extsort_rec *r)
 {
-	uint32_t i = m->order[pos].idx;
-	r->key = strtab_str(m->keys, m->keyid[i], &r->keylen);
-	r->ts = m->ts[i];
-	r->seq = m->seq0 + i;
-	r->data = m->data.data + m->off[i];
-	r->len = (size_t)(m->off[i + 1] - m->off[i]);
+	if (pos + 16 < m->n)
+		__builtin_prefetch(rec_at(m, m->order[pos + 16].idx));
+	const struct rechead *h = rec_at(m, m->order[pos].idx);
+	r->key = strtab_str(m->keys, h->keyid, &r->keylen);
+	r->ts = h->ts;
+	r->data = h + 1;
+	r->len = h->len;
 }
 
 static void
-memrun_reset(struct memrun *m, uint64_t seq0)
+memrun_reset(struct memrun *m)
 {
 	strtab_free(m->keys);
 	m->keys = strtab_new();
 	m->keybytes = 0;
 	m->n = 0;
 	buf_clear(&m->data);
-	m->seq0 = seq0;
 }
 
 /* ---- runs on disk ---- */
@@ -214,14 +233,13 @@ static void
 put_rec(struct spool *sp, const struct extsort_rec *r, struct buf *scratch)
 {
 	uint32_t kl = (uint32_t)r->keylen;
-	uint32_t total = (uint32_t)(sizeof kl + r->keylen + sizeof r->ts +
-	    sizeof r->seq + r->len);
+	uint32_t total =
+	    (uint32_t)(sizeof kl + r->keylen + sizeof r->ts + r->len);
 	buf_clear(scratch);
 	buf_add(scratch, &total, sizeof total);
 	buf_add(scratch, &kl, sizeof kl);
 	buf_add(scratch, r->key, r->keylen);
 	buf_add(scratch, &r->ts, sizeof r->ts);
-	buf_add(scratch, &r->seq, sizeof r->seq);
 	buf_add(scratch, r->data, r->len);
 	spool_write(sp, scratch->data, scratch->len);
 }
@@ -261,7 +279,7 @@ spill(struct extsort *s)
 	end_run(sp);
 	s->spilled += spool_size(sp);
 	add_run(s, sp);
-	memrun_reset(m, s->seq);
+	memrun_reset(m);
 }
 
 void
@@ -269,36 +287,37 @@ extsort_add(struct extsort *s, const char *key, size_t keylen, int64_t ts,
     const void *data, size_t len)
 {
 	struct memrun *m = &s->m;
-	if (m->n && (mem_used(s) + len + keylen + PER_RECORD > s->memory ||
-			m->n == UINT32_MAX - 1))
+	size_t need = (16 + len + 7) & ~(size_t)7;
+	if (m->n && (mem_used(s) + need + keylen + PER_RECORD > s->memory ||
+			m->data.len + need >= ARENA_MAX || m->n == UINT32_MAX))
 		spill(s);
-	if (s->sorted && s->seq) {
+	if (s->sorted && s->nrec) {
 		int c = cmp_key(key, keylen, s->prevkey.data, s->prevkey.len);
 		if (c < 0 || (c == 0 && ts < s->prevts))
 			s->sorted = 0;
 	}
-	if (s->seq == 0 || keylen != s->prevkey.len ||
+	if (s->nrec == 0 || keylen != s->prevkey.len ||
 	    memcmp(key, s->prevkey.data, keylen) != 0) {
 		buf_clear(&s->prevkey);
 		buf_add(&s->prevkey, key, keylen);
 	}
 	s->prevts = ts;
-	if (m->n + 1 >= m->cap) {
-		m->cap = m->cap ? 2 * m->cap : 1024;
-		m->keyid = xreallocarray(m->keyid, m->cap, sizeof *m->keyid);
-		m->ts = xreallocarray(m->ts, m->cap, sizeof *m->ts);
-		m->off = xreallocarray(m->off, m->cap + 1, sizeof *m->off);
-	}
 	int added;
-	m->keyid[m->n] = strtab_intern(m->keys, key, keylen, &added);
+	struct rechead h;
+	h.ts = ts;
+	h.keyid = strtab_intern(m->keys, key, keylen, &added);
+	h.len = (uint32_t)len;
 	if (added)
 		m->keybytes += keylen + 1;
-	m->ts[m->n] = ts;
-	m->off[m->n] = m->data.len;
-	buf_add(&m->data, data, len);
+	buf_reserve(&m->data, need);
+	char *p = m->data.data + m->data.len;
+	memcpy(p, &h, sizeof h);
+	if (len)
+		memcpy(p + sizeof h, data, len);
+	memset(p + sizeof h + len, 0, need - sizeof h - len);
+	m->data.len += need;
 	m->n++;
-	m->off[m->n] = m->data.len;
-	s->seq++;
+	s->nrec++;
 }
 
 /* ---- merging ---- */
@@ -329,8 +348,6 @@ cursor_next(struct cursor *c)
 	p += kl;
 	memcpy(&c->cur.ts, p, sizeof c->cur.ts);
 	p += sizeof c->cur.ts;
-	memcpy(&c->cur.seq, p, sizeof c->cur.seq);
-	p += sizeof c->cur.seq;
 	c->cur.data = p;
 	c->cur.len = total - (size_t)(p - c->rec.data);
 	return 1;
@@ -339,7 +356,8 @@ cursor_next(struct cursor *c)
 static int
 heap_less(const struct merge *g, size_t a, size_t b)
 {
-	return cmp_rec(&g->c[a].cur, &g->c[b].cur) < 0;
+	int c = cmp_rec(&g->c[a].cur, &g->c[b].cur);
+	return c < 0 || (c == 0 && a < b);
 }
 
 static void
@@ -494,9 +512,6 @@ extsort_free(struct extsort *s)
 	free(s->runs);
 	struct memrun *m = &s->m;
 	strtab_free(m->keys);
-	free(m->keyid);
-	free(m->ts);
-	free(m->off);
 	free(m->items);
 	free(m->tmp);
 	buf_free(&m->data);

@@ -1,10 +1,10 @@
 /*
  * extsort: a bounded-memory stable sort of records by (key, time).
  *
- * Records are (key bytes, int64 time, payload bytes); each gets a sequence
- * number, its rank among the records added.  They come back ordered by
- * key (bytewise, a shorter key before its extensions), then time, then
- * sequence number: ties keep the order they were added in.
+ * Records are (key bytes, int64 time, payload bytes).  They come back
+ * ordered by key (bytewise, a shorter key before its extensions), then
+ * time; records with the same key and time keep the order they were added
+ * in (the sort is stable).
  *
  * Records are kept in memory up to the budget given to extsort_new; past
  * it the records held are sorted (a radix sort on the key's rank among
@@ -33,7 +33,6 @@ struct extsort_rec {
 	const char *key;
 	size_t keylen;
 	int64_t ts;
-	uint64_t seq;
 	const void *data;
 	size_t len;
 };
