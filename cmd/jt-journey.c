@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,12 +112,16 @@ struct conf {
 	struct journey_conf jc;
 };
 
-/* The fixed part of a record's payload; events mode adds the row text. */
+/*
+ * The fixed part of a record's payload, stored unaligned as channel,
+ * flags, event, label, value; events mode adds the length of the text
+ * before journey,session,step and the row's text without them.
+ */
 struct payload {
 	uint32_t channel, event, label;
 	double value;
 };
-#define PAYLOAD_FIXED (3 * sizeof(uint32_t) + sizeof(double))
+#define PAYLOAD_FIXED (4 * sizeof(uint32_t) + sizeof(double))
 
 /*
  * A small direct-mapped cache in front of a strtab for short, repeated
@@ -500,17 +505,19 @@ person_add(struct run *run, const char *key, size_t keylen, int64_t ts,
 		    xreallocarray(run->evid, run->evcap, sizeof *run->evid);
 	}
 	struct payload p;
+	uint32_t flags;
 	const char *d = data;
 	memcpy(&p.channel, d, 4);
-	memcpy(&p.event, d + 4, 4);
-	memcpy(&p.label, d + 8, 4);
-	memcpy(&p.value, d + 12, sizeof p.value);
+	memcpy(&flags, d + 4, 4);
+	memcpy(&p.event, d + 8, 4);
+	memcpy(&p.label, d + 12, 4);
+	memcpy(&p.value, d + 16, sizeof p.value);
 	struct journey_event *e = &run->ev[run->nev];
 	e->ts = ts;
 	e->channel = p.channel;
 	e->label = p.label;
 	e->value = p.value;
-	e->flags = run->evflags[p.event];
+	e->flags = flags;
 	run->evid[run->nev] = p.event;
 	if (run->cf.out == OUT_EVENTS) {
 		if (run->nev + 2 >= run->tcap) {
@@ -596,17 +603,45 @@ parse_value(const char *s, size_t n, double *out)
 	return 0;
 }
 
-static void
-read_events(struct run *run, struct evin *e, const struct cols *c,
-    struct extsort *xs)
+/*
+ * Rows are read a batch at a time: the key, time and payload of each (the
+ * payload holds the decoded fields, and in events mode the row's text).
+ * Unsorted input is read on two threads: a reader parses and decodes
+ * batches while the main thread adds the batch before to the sort.  The
+ * reader alone touches the CSV reader, the rejects and the name tables
+ * until reading ends, so nothing else is shared.
+ */
+#define RBATCH 1024
+
+struct rbatch {
+	size_t n;
+	struct buf keys, pay;
+	size_t koff[RBATCH + 1], poff[RBATCH + 1];
+	int64_t ts[RBATCH];
+	long line[RBATCH];
+	const char *file[RBATCH];
+};
+
+struct reader {
+	struct run *run;
+	struct evin *e;
+	const struct cols *c;
+};
+
+/* Fills b with up to RBATCH rows; returns 0 at the end of the input. */
+static int
+fill_rbatch(struct reader *rd, struct rbatch *b)
 {
-	struct buf pl = { 0 };
-	enum csvin_status st;
-	int sorted = run->cf.sorted;
-	struct buf prevkey = { 0 };
-	int64_t prevts = 0;
-	int have_prev = 0;
-	while ((st = evin_next(e)) != CSVIN_EOF) {
+	struct run *run = rd->run;
+	struct evin *e = rd->e;
+	const struct cols *c = rd->c;
+	struct buf *pl = &b->pay;
+	enum csvin_status st = CSVIN_ROW;
+	b->n = 0;
+	buf_clear(&b->keys);
+	buf_clear(pl);
+	b->koff[0] = b->poff[0] = 0;
+	while (b->n < RBATCH && (st = evin_next(e)) != CSVIN_EOF) {
 		if (st == CSVIN_FAIL)
 			err_die("%s: %s", e->file, e->reason);
 		if (st == CSVIN_REJECT) {
@@ -616,7 +651,6 @@ read_events(struct run *run, struct evin *e, const struct cols *c,
 			    &run->rl, e->file, e->line, e->reason, raw, rawlen);
 			continue;
 		}
-		const char *key = e->f[c->key];
 		size_t keylen = e->len[c->key];
 		if (keylen == 0) {
 			reject_row(run, e, "column '%s': empty", run->cf.by);
@@ -659,58 +693,174 @@ read_events(struct run *run, struct evin *e, const struct cols *c,
 			p.label = icache_intern(&run->labcache, run->labels,
 			    e->f[c->label], e->len[c->label]);
 		p.value = value;
-		buf_clear(&pl);
-		buf_add(&pl, &p.channel, 4);
-		buf_add(&pl, &p.event, 4);
-		buf_add(&pl, &p.label, 4);
-		buf_add(&pl, &p.value, sizeof p.value);
+		uint32_t flags = run->evflags[p.event];
+		buf_add(pl, &p.channel, 4);
+		buf_add(pl, &flags, 4);
+		buf_add(pl, &p.event, 4);
+		buf_add(pl, &p.label, 4);
+		buf_add(pl, &p.value, sizeof p.value);
 		if (run->cf.out == OUT_EVENTS) {
-			size_t at = pl.len;
+			size_t at = pl->len;
 			uint32_t pre = 0;
-			buf_add(&pl, &pre, 4);
+			buf_add(pl, &pre, 4);
+			size_t start = pl->len;
 			int first = 1;
 			for (int part = 0; part < 2; part++) {
 				if (part == 1) {
-					pre = (uint32_t)(pl.len - at - 4);
+					pre = (uint32_t)(pl->len - start);
 					first = 1;
 				}
 				for (size_t i = 0; i < e->ncols; i++) {
 					if (c->place[i] != part)
 						continue;
 					if (!first)
-						buf_addc(&pl, ',');
+						buf_addc(pl, ',');
 					first = 0;
 					csvout_field_buf(
-					    &pl, e->f[i], e->len[i], ',');
+					    pl, e->f[i], e->len[i], ',');
 				}
 			}
-			memcpy(pl.data + at, &pre, 4);
+			memcpy(pl->data + at, &pre, 4);
 		}
+		buf_add(&b->keys, e->f[c->key], keylen);
+		b->ts[b->n] = ts;
+		b->line[b->n] = e->line;
+		b->file[b->n] = e->file;
+		b->n++;
+		b->koff[b->n] = b->keys.len;
+		b->poff[b->n] = pl->len;
 		run->rows++;
 		io_progress(run->rows, evin_bytes(e));
-		if (!sorted) {
-			extsort_add(xs, key, keylen, ts, pl.data, pl.len);
-			continue;
-		}
-		if (have_prev) {
-			int cmp = memcmp(key, prevkey.data,
-			    keylen < prevkey.len ? keylen : prevkey.len);
+	}
+	return st != CSVIN_EOF;
+}
+
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct rbatch *b[2];
+	int full[2], done;
+	struct reader *rd;
+};
+
+static void *
+reader_main(void *arg)
+{
+	struct pipe *p = arg;
+	for (int k = 0;; k ^= 1) {
+		pthread_mutex_lock(&p->mu);
+		while (p->full[k])
+			pthread_cond_wait(&p->cv, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+		int more = fill_rbatch(p->rd, p->b[k]);
+		pthread_mutex_lock(&p->mu);
+		p->full[k] = 1;
+		if (!more)
+			p->done = 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		if (!more)
+			return NULL;
+	}
+}
+
+static void
+sort_batch(struct extsort *xs, const struct rbatch *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		extsort_add(xs, b->keys.data + b->koff[i],
+		    b->koff[i + 1] - b->koff[i], b->ts[i],
+		    b->pay.data + b->poff[i], b->poff[i + 1] - b->poff[i]);
+}
+
+/* --sorted: each row straight to its person, checking the order. */
+static void
+stream_batch(struct run *run, const struct rbatch *b, struct buf *prevkey,
+    int64_t *prevts)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		const char *key = b->keys.data + b->koff[i];
+		size_t keylen = b->koff[i + 1] - b->koff[i];
+		int64_t ts = b->ts[i];
+		if (run->started) {
+			int cmp = memcmp(key, prevkey->data,
+			    keylen < prevkey->len ? keylen : prevkey->len);
 			if (cmp == 0)
-				cmp = (keylen > prevkey.len) -
-				    (keylen < prevkey.len);
-			if (cmp < 0 || (cmp == 0 && ts < prevts))
+				cmp = (keylen > prevkey->len) -
+				    (keylen < prevkey->len);
+			if (cmp < 0 || (cmp == 0 && ts < *prevts))
 				err_die("%s:%ld: input not ordered by %s, "
 					"then ts (--sorted)",
-				    e->file, e->line, run->cf.by);
+				    b->file[i], b->line[i], run->cf.by);
 		}
-		have_prev = 1;
-		prevts = ts;
-		buf_clear(&prevkey);
-		buf_add(&prevkey, key, keylen);
-		person_add(run, key, keylen, ts, pl.data, pl.len);
+		*prevts = ts;
+		if (keylen != prevkey->len ||
+		    memcmp(key, prevkey->data, keylen) != 0) {
+			buf_clear(prevkey);
+			buf_add(prevkey, key, keylen);
+		}
+		person_add(run, key, keylen, ts, b->pay.data + b->poff[i],
+		    b->poff[i + 1] - b->poff[i]);
 	}
-	buf_free(&pl);
-	buf_free(&prevkey);
+}
+
+static void
+read_events(struct run *run, struct evin *e, const struct cols *c,
+    struct extsort *xs)
+{
+	struct reader rd = { run, e, c };
+	struct rbatch *b = xcalloc(2, sizeof *b);
+	int threaded = 0;
+	if (!run->cf.sorted) {
+		struct pipe p;
+		memset(&p, 0, sizeof p);
+		pthread_mutex_init(&p.mu, NULL);
+		pthread_cond_init(&p.cv, NULL);
+		p.b[0] = &b[0];
+		p.b[1] = &b[1];
+		p.rd = &rd;
+		pthread_t tid;
+		if (pthread_create(&tid, NULL, reader_main, &p) == 0) {
+			threaded = 1;
+			for (int k = 0;; k ^= 1) {
+				pthread_mutex_lock(&p.mu);
+				while (!p.full[k])
+					pthread_cond_wait(&p.cv, &p.mu);
+				int last = p.done && !p.full[k ^ 1];
+				pthread_mutex_unlock(&p.mu);
+				sort_batch(xs, p.b[k]);
+				pthread_mutex_lock(&p.mu);
+				p.full[k] = 0;
+				pthread_cond_broadcast(&p.cv);
+				pthread_mutex_unlock(&p.mu);
+				if (last)
+					break;
+			}
+			pthread_join(tid, NULL);
+		}
+		pthread_mutex_destroy(&p.mu);
+		pthread_cond_destroy(&p.cv);
+	}
+	if (!threaded) {
+		/* --sorted (names go to the outputs as they come), or no
+		 * thread to be had */
+		struct buf prevkey = { 0 };
+		int64_t prevts = 0;
+		int more;
+		do {
+			more = fill_rbatch(&rd, &b[0]);
+			if (xs)
+				sort_batch(xs, &b[0]);
+			else
+				stream_batch(run, &b[0], &prevkey, &prevts);
+		} while (more);
+		buf_free(&prevkey);
+	}
+	for (int k = 0; k < 2; k++) {
+		buf_free(&b[k].keys);
+		buf_free(&b[k].pay);
+	}
+	free(b);
 }
 
 /* ---- aggregated outputs ---- */

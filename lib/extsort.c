@@ -62,8 +62,16 @@ struct merge {
 	int started;
 };
 
+#define PENDING 256
+
 struct extsort {
 	size_t memory;
+	struct {
+		size_t roff, koff, klen;
+		uint64_t hash;
+	} pend[PENDING];
+	size_t npend;
+	struct buf pendkeys;
 	char *tmpdir;
 	struct memrun m;
 	struct spool **runs;
@@ -263,10 +271,13 @@ add_run(struct extsort *s, struct spool *sp)
 	s->runs_written++;
 }
 
+static void flush_pending(struct extsort *s);
+
 static void
 spill(struct extsort *s)
 {
 	struct memrun *m = &s->m;
+	flush_pending(s);
 	memrun_sort(m, s->sorted);
 	struct spool *sp = spool_open(s->tmpdir, 0, 1);
 	struct buf scratch = { 0 };
@@ -280,6 +291,40 @@ spill(struct extsort *s)
 	s->spilled += spool_size(sp);
 	add_run(s, sp);
 	memrun_reset(m);
+}
+
+/*
+ * Key ids are looked up a batch at a time: the hashes of the batch's keys
+ * are computed, then the slots, entries and strings they need are
+ * prefetched stage by stage, so the cache misses of a big key table
+ * overlap instead of stalling one by one.  Records are in the arena
+ * already; only their key id waits for the batch.
+ */
+static void
+flush_pending(struct extsort *s)
+{
+	struct memrun *m = &s->m;
+	size_t n = s->npend;
+	for (size_t i = 0; i < n; i++) {
+		s->pend[i].hash = strtab_hash(
+		    s->pendkeys.data + s->pend[i].koff, s->pend[i].klen);
+		strtab_prefetch(m->keys, s->pend[i].hash, 0);
+	}
+	for (int stage = 1; stage <= 2; stage++)
+		for (size_t i = 0; i < n; i++)
+			strtab_prefetch(m->keys, s->pend[i].hash, stage);
+	for (size_t i = 0; i < n; i++) {
+		int added;
+		struct rechead *h =
+		    (struct rechead *)(void *)(m->data.data + s->pend[i].roff);
+		h->keyid = strtab_intern_hashed(m->keys,
+		    s->pendkeys.data + s->pend[i].koff, s->pend[i].klen,
+		    s->pend[i].hash, &added);
+		if (added)
+			m->keybytes += s->pend[i].klen + 1;
+	}
+	s->npend = 0;
+	buf_clear(&s->pendkeys);
 }
 
 void
@@ -302,22 +347,26 @@ extsort_add(struct extsort *s, const char *key, size_t keylen, int64_t ts,
 		buf_add(&s->prevkey, key, keylen);
 	}
 	s->prevts = ts;
-	int added;
 	struct rechead h;
 	h.ts = ts;
-	h.keyid = strtab_intern(m->keys, key, keylen, &added);
+	h.keyid = 0;
 	h.len = (uint32_t)len;
-	if (added)
-		m->keybytes += keylen + 1;
 	buf_reserve(&m->data, need);
 	char *p = m->data.data + m->data.len;
 	memcpy(p, &h, sizeof h);
 	if (len)
 		memcpy(p + sizeof h, data, len);
 	memset(p + sizeof h + len, 0, need - sizeof h - len);
+	s->pend[s->npend].roff = m->data.len;
+	s->pend[s->npend].koff = s->pendkeys.len;
+	s->pend[s->npend].klen = keylen;
+	s->npend++;
+	buf_add(&s->pendkeys, key, keylen);
 	m->data.len += need;
 	m->n++;
 	s->nrec++;
+	if (s->npend == PENDING)
+		flush_pending(s);
 }
 
 /* ---- merging ---- */
@@ -443,6 +492,7 @@ void
 extsort_finish(struct extsort *s)
 {
 	s->finished = 1;
+	flush_pending(s);
 	/* too many runs for one merge: merge them in groups first */
 	while (s->nruns > EXTSORT_FANIN) {
 		struct spool **old = s->runs;
@@ -516,6 +566,7 @@ extsort_free(struct extsort *s)
 	free(m->tmp);
 	buf_free(&m->data);
 	buf_free(&s->prevkey);
+	buf_free(&s->pendkeys);
 	free(s->tmpdir);
 	free(s);
 }
