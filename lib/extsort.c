@@ -1,11 +1,10 @@
 /*
  * extsort: bounded-memory stable sort by (key, time) (extsort.h).
  *
- * In memory a run is a table of the run's distinct keys (strtab), and per
- * record its key id, time, payload offset.  Sorting ranks the distinct keys
- * bytewise, then radix-sorts (rank, time - min time) packed in 64 bits when
- * they fit, else time then rank (two stable passes).  Items start in
- * the order of addition and the radix sort is stable, so ties keep it;
+ * In memory a run is a table of the run's distinct keys (strtab) with a
+ * count of records per key, and an arena of records.  Sorting ranks the
+ * distinct keys bytewise, deals the records into per-key ranges in the
+ * order they were added, then sorts each range by time with a stable sort;
  * across runs the merge breaks ties by run, earlier runs first.
  *
  * A run on disk is a spool of records "u32 length, u32 key length, key,
@@ -25,7 +24,7 @@
  * Bytes the budget charges per record besides its payload and key: the
  * record header and the two item arrays of the radix sort.
  */
-#define PER_RECORD (16 + 7 + 2 * sizeof(struct radix_item))
+#define PER_RECORD (16 + 7 + sizeof(struct radix_item))
 
 /*
  * A memory run: records in one arena, each 8-byte aligned as "i64 time,
@@ -38,8 +37,10 @@ struct memrun {
 	size_t keybytes;
 	size_t n;
 	struct buf data;
-	struct radix_item *order; /* sorted items, into items or tmp */
-	struct radix_item *items, *tmp;
+	uint32_t *count; /* records per key id */
+	size_t countcap;
+	struct radix_item *order; /* the sorted items */
+	struct radix_item *items;
 	size_t itemcap;
 };
 
@@ -116,8 +117,8 @@ static size_t
 mem_used(const struct extsort *s)
 {
 	const struct memrun *m = &s->m;
-	return m->data.len + m->n * 2 * sizeof(struct radix_item) +
-	    m->keybytes + strtab_count(m->keys) * 24;
+	return m->data.len + m->n * sizeof(struct radix_item) + m->keybytes +
+	    strtab_count(m->keys) * 28;
 }
 
 /* ---- sorting a memory run ---- */
@@ -135,15 +136,6 @@ cmp_keyent(const void *x, const void *y)
 	return cmp_key(a->s, a->n, b->s, b->n);
 }
 
-static int
-bits_for(uint64_t v)
-{
-	int b = 0;
-	while (b < 64 && (v >> b) != 0)
-		b++;
-	return b;
-}
-
 struct rechead {
 	int64_t ts;
 	uint32_t keyid, len;
@@ -156,31 +148,58 @@ rec_at(const struct memrun *m, uint32_t idx)
 	    (size_t)idx * 8);
 }
 
+/* Sorts a[0..n) by key (the time), stably. */
+static void
+sort_times(struct radix_item *a, size_t n, struct radix_item **scratch,
+    size_t *scratchcap)
+{
+	if (n <= 48) {
+		for (size_t i = 1; i < n; i++) {
+			struct radix_item x = a[i];
+			size_t k = i;
+			while (k > 0 && a[k - 1].key > x.key) {
+				a[k] = a[k - 1];
+				k--;
+			}
+			a[k] = x;
+		}
+		return;
+	}
+	if (*scratchcap < n) {
+		free(*scratch);
+		*scratch = xreallocarray(NULL, n, sizeof **scratch);
+		*scratchcap = n;
+	}
+	struct radix_item *r = radix_sort(a, *scratch, n);
+	if (r != a)
+		memcpy(a, r, n * sizeof *a);
+}
+
+/*
+ * A bucket sort by key, then a sort by time inside each key: the keys are
+ * ranked bytewise (only the distinct keys are compared), each key's
+ * records get a range of the item array in rank order, the records are
+ * dealt to their ranges in the order they were added, and each range is
+ * sorted by time, stably.  Two passes over the records, whatever the key.
+ */
 static void
 memrun_sort(struct memrun *m, int in_order)
 {
 	if (m->itemcap < m->n) {
 		free(m->items);
-		free(m->tmp);
 		m->itemcap = m->n;
 		m->items = xreallocarray(NULL, m->n, sizeof *m->items);
-		m->tmp = xreallocarray(NULL, m->n, sizeof *m->tmp);
-	}
-	size_t off = 0;
-	int64_t lo = INT64_MAX, hi = INT64_MIN;
-	for (size_t i = 0; i < m->n; i++) {
-		const struct rechead *h = rec_at(m, (uint32_t)(off / 8));
-		m->items[i].idx = (uint32_t)(off / 8);
-		m->items[i].key = (uint64_t)h->ts;
-		if (h->ts < lo)
-			lo = h->ts;
-		if (h->ts > hi)
-			hi = h->ts;
-		off += (sizeof *h + h->len + 7) & ~(size_t)7;
 	}
 	m->order = m->items;
-	if (in_order || m->n < 2)
+	size_t off = 0;
+	if (in_order || m->n < 2) {
+		for (size_t i = 0; i < m->n; i++) {
+			const struct rechead *h = rec_at(m, (uint32_t)(off / 8));
+			m->items[i].idx = (uint32_t)(off / 8);
+			off += (sizeof *h + h->len + 7) & ~(size_t)7;
+		}
 		return;
+	}
 	uint32_t nk = strtab_count(m->keys);
 	struct keyent *ke = xreallocarray(NULL, nk, sizeof *ke);
 	for (uint32_t i = 0; i < nk; i++) {
@@ -188,29 +207,29 @@ memrun_sort(struct memrun *m, int in_order)
 		ke[i].id = i;
 	}
 	qsort(ke, nk, sizeof *ke, cmp_keyent);
-	uint32_t *rank = xreallocarray(NULL, nk, sizeof *rank);
-	for (uint32_t r = 0; r < nk; r++)
-		rank[ke[r].id] = r;
-	free(ke);
-	uint64_t span = (uint64_t)hi - (uint64_t)lo;
-	int tb = bits_for(span), rb = bits_for(nk - 1);
-	if (tb + rb <= 64) {
-		for (size_t i = 0; i < m->n; i++) {
-			const struct rechead *h = rec_at(m, m->items[i].idx);
-			uint64_t r = tb == 64 ? 0 : (uint64_t)rank[h->keyid] << tb;
-			m->items[i].key = r | ((uint64_t)h->ts - (uint64_t)lo);
-		}
-		m->order = radix_sort(m->items, m->tmp, m->n);
-	} else {
-		for (size_t i = 0; i < m->n; i++)
-			m->items[i].key -= (uint64_t)lo;
-		struct radix_item *a = radix_sort(m->items, m->tmp, m->n);
-		struct radix_item *t = a == m->items ? m->tmp : m->items;
-		for (size_t i = 0; i < m->n; i++)
-			a[i].key = rank[rec_at(m, a[i].idx)->keyid];
-		m->order = radix_sort(a, t, m->n);
+	/* m->count[id] becomes the start of the key's range */
+	size_t acc = 0;
+	for (uint32_t r = 0; r < nk; r++) {
+		uint32_t id = ke[r].id, c = m->count[id];
+		m->count[id] = (uint32_t)acc;
+		acc += c;
 	}
-	free(rank);
+	for (size_t i = 0; i < m->n; i++) {
+		const struct rechead *h = rec_at(m, (uint32_t)(off / 8));
+		struct radix_item *it = &m->items[m->count[h->keyid]++];
+		it->key = (uint64_t)h->ts ^ (1ULL << 63);
+		it->idx = (uint32_t)(off / 8);
+		off += (sizeof *h + h->len + 7) & ~(size_t)7;
+	}
+	struct radix_item *scratch = NULL;
+	size_t scratchcap = 0, from = 0;
+	for (uint32_t r = 0; r < nk; r++) {
+		size_t to = m->count[ke[r].id];
+		sort_times(m->items + from, to - from, &scratch, &scratchcap);
+		from = to;
+	}
+	free(scratch);
+	free(ke);
 }
 
 static void
@@ -228,6 +247,8 @@ memrun_get(const struct memrun *m, size_t pos, struct extsort_rec *r)
 static void
 memrun_reset(struct memrun *m)
 {
+	if (m->count)
+		memset(m->count, 0, m->countcap * sizeof *m->count);
 	strtab_free(m->keys);
 	m->keys = strtab_new();
 	m->keybytes = 0;
@@ -320,8 +341,18 @@ flush_pending(struct extsort *s)
 		h->keyid = strtab_intern_hashed(m->keys,
 		    s->pendkeys.data + s->pend[i].koff, s->pend[i].klen,
 		    s->pend[i].hash, &added);
-		if (added)
+		if (added) {
 			m->keybytes += s->pend[i].klen + 1;
+			if (h->keyid >= m->countcap) {
+				size_t old = m->countcap;
+				m->countcap = old ? 2 * old : 1024;
+				m->count = xreallocarray(
+				    m->count, m->countcap, sizeof *m->count);
+				memset(m->count + old, 0,
+				    (m->countcap - old) * sizeof *m->count);
+			}
+		}
+		m->count[h->keyid]++;
 	}
 	s->npend = 0;
 	buf_clear(&s->pendkeys);
@@ -563,7 +594,7 @@ extsort_free(struct extsort *s)
 	struct memrun *m = &s->m;
 	strtab_free(m->keys);
 	free(m->items);
-	free(m->tmp);
+	free(m->count);
 	buf_free(&m->data);
 	buf_free(&s->prevkey);
 	buf_free(&s->pendkeys);
