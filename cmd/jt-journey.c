@@ -174,10 +174,10 @@ struct run {
 	uint32_t *evid; /* event name ids */
 	size_t nev, evcap;
 	struct buf text; /* events mode: texts of the person's events */
-	size_t *toff;    /* n + 1 offsets; prefix length in tpre */
-	uint32_t *tpre;
+	size_t *toff;    /* n + 1 offsets */
+	uint32_t *tpre;  /* lengths of parts A and B, 2 per event */
 	size_t tcap;
-	int has_suffix;
+	int has_part[4]; /* the layout has columns in part 0-3 (events_layout) */
 	struct journey_result jr;
 	struct buf line, path;
 	uint64_t rows, persons, visits, journeys, converted, conversions;
@@ -222,7 +222,11 @@ put_secs(struct buf *b, int64_t ms)
 	}
 }
 
-/* A number in the shortest form that reads back the same. */
+/*
+ * A number with up to 15 significant digits, the most a double holds
+ * exactly: a sum of amounts like 0.1 + 0.2 is written 0.3, not the
+ * 0.30000000000000004 it is in binary.
+ */
 static void
 put_num(struct buf *b, double v)
 {
@@ -236,13 +240,7 @@ put_num(struct buf *b, double v)
 		put_u64(b, (uint64_t)(long long)fabs(v));
 		return;
 	}
-	char t[40];
-	for (int p = 1; p <= 17; p++) {
-		snprintf(t, sizeof t, "%.*g", p, v);
-		if (strtod(t, NULL) == v)
-			break;
-	}
-	buf_adds(b, t);
+	buf_printf(b, "%.15g", v);
 }
 
 /* A ratio with at most six decimals, trailing zeros dropped. */
@@ -405,24 +403,36 @@ write_events(struct run *run)
 	struct buf *b = &run->line;
 	for (size_t i = 0; i < run->nev; i++) {
 		const char *t = run->text.data + run->toff[i];
-		size_t len = run->toff[i + 1] - run->toff[i], pre = run->tpre[i];
-		io_write(run->out, t, pre);
+		size_t len = run->toff[i + 1] - run->toff[i];
+		size_t la = run->tpre[2 * i], lb = run->tpre[2 * i + 1];
 		buf_clear(b);
+		buf_add(b, t, la);
+		if (run->has_part[1]) {
+			size_t n;
+			const char *ch = name_of(run->channels,
+			    r->visits[r->ev_visit[i] - 1].channel, &n);
+			buf_addc(b, ',');
+			csvout_field_buf(b, ch, n, ',');
+		}
+		if (run->has_part[2]) {
+			buf_addc(b, ',');
+			buf_add(b, t + la, lb);
+		}
 		buf_addc(b, ',');
-		struct buf id = { 0 };
-		put_journey_id(run, &id, r->ev_journey[i]);
-		csvout_field_buf(b, id.data, id.len, ',');
-		buf_free(&id);
+		struct buf *id = &run->path;
+		buf_clear(id);
+		put_journey_id(run, id, r->ev_journey[i]);
+		csvout_field_buf(b, id->data, id->len, ',');
 		buf_addc(b, ',');
 		put_u64(b, r->ev_visit[i]);
 		buf_addc(b, ',');
 		put_u64(b, r->ev_step[i]);
-		io_write(run->out, b->data, b->len);
-		if (run->has_suffix) {
-			io_putc(run->out, ',');
-			io_write(run->out, t + pre, len - pre);
+		if (run->has_part[3]) {
+			buf_addc(b, ',');
+			buf_add(b, t + la + lb, len - la - lb);
 		}
-		io_putc(run->out, '\n');
+		buf_addc(b, '\n');
+		io_write(run->out, b->data, b->len);
 	}
 }
 
@@ -525,14 +535,12 @@ person_add(struct run *run, const char *key, size_t keylen, int64_t ts,
 			run->toff = xreallocarray(
 			    run->toff, run->tcap, sizeof *run->toff);
 			run->tpre = xreallocarray(
-			    run->tpre, run->tcap, sizeof *run->tpre);
+			    run->tpre, 2 * run->tcap, sizeof *run->tpre);
 		}
-		uint32_t pre;
-		memcpy(&pre, d + PAYLOAD_FIXED, 4);
-		run->tpre[run->nev] = pre;
+		memcpy(run->tpre + 2 * run->nev, d + PAYLOAD_FIXED, 8);
 		run->toff[run->nev] = run->text.len;
-		buf_add(&run->text, d + PAYLOAD_FIXED + 4,
-		    len - PAYLOAD_FIXED - 4);
+		buf_add(&run->text, d + PAYLOAD_FIXED + 8,
+		    len - PAYLOAD_FIXED - 8);
 		run->toff[run->nev + 1] = run->text.len;
 	}
 	run->nev++;
@@ -700,16 +708,15 @@ fill_rbatch(struct reader *rd, struct rbatch *b)
 		buf_add(pl, &p.label, 4);
 		buf_add(pl, &p.value, sizeof p.value);
 		if (run->cf.out == OUT_EVENTS) {
+			/* parts A, B, C of the row (events_layout) */
 			size_t at = pl->len;
-			uint32_t pre = 0;
-			buf_add(pl, &pre, 4);
-			size_t start = pl->len;
-			int first = 1;
-			for (int part = 0; part < 2; part++) {
-				if (part == 1) {
-					pre = (uint32_t)(pl->len - start);
-					first = 1;
-				}
+			uint32_t plen[2] = { 0, 0 };
+			buf_add(pl, plen, sizeof plen);
+			for (int part = 0; part < 4; part++) {
+				if (part == 1)
+					continue;
+				size_t start = pl->len;
+				int first = 1;
 				for (size_t i = 0; i < e->ncols; i++) {
 					if (c->place[i] != part)
 						continue;
@@ -719,8 +726,11 @@ fill_rbatch(struct reader *rd, struct rbatch *b)
 					csvout_field_buf(
 					    pl, e->f[i], e->len[i], ',');
 				}
+				if (part < 3)
+					plen[part / 2] =
+					    (uint32_t)(pl->len - start);
 			}
-			memcpy(pl->data + at, &pre, 4);
+			memcpy(pl->data + at, plen, sizeof plen);
 		}
 		buf_add(&b->keys, e->f[c->key], keylen);
 		b->ts[b->n] = ts;
@@ -1099,13 +1109,18 @@ static const char *const headers[] = {
 	"from,to,count,median_s,p90_s",
 };
 
-/* The events-mode header and the place of each input column. */
+/*
+ * The events-mode header and the place of each input column: part 0 the
+ * columns before channel, 1 channel (written from the event's visit), 2
+ * the columns after it up to source, then journey,session,step, then part
+ * 3 the rest; -1 for journey, session and step of the input (replaced).
+ */
 static void
 events_layout(struct run *run, struct evin *e, struct cols *c)
 {
 	c->place = xcalloc(e->ncols + 1, sizeof *c->place);
 	struct buf h = { 0 };
-	int first = 1, inserted = 0;
+	int inserted = 0, part = 0;
 	for (size_t i = 0; i <= e->ncols; i++) {
 		int rank = i < e->ncols ? events_rank(e->col[i]) : EVENTS_ATTR;
 		if (rank == EVENTS_JOURNEY || rank == EVENTS_SESSION ||
@@ -1114,19 +1129,21 @@ events_layout(struct run *run, struct evin *e, struct cols *c)
 			continue;
 		}
 		if (!inserted && rank > EVENTS_SOURCE) {
-			buf_adds(&h, first ? "" : ",");
+			buf_adds(&h, h.len ? "," : "");
 			buf_adds(&h, "journey,session,step");
 			inserted = 1;
-			first = 0;
+			part = 3;
 		}
 		if (i == e->ncols)
 			break;
-		c->place[i] = inserted;
-		if (inserted)
-			run->has_suffix = 1;
-		if (!first)
+		if (rank == EVENTS_CHANNEL)
+			part = 1;
+		else if (part == 1)
+			part = 2;
+		c->place[i] = part;
+		run->has_part[part] = 1;
+		if (h.len)
 			buf_addc(&h, ',');
-		first = 0;
 		csvout_field_buf(&h, e->col[i], strlen(e->col[i]), ',');
 	}
 	buf_addc(&h, '\n');
