@@ -958,7 +958,7 @@ write_dfg(struct run *run)
 
 /* --merge: the inputs are path tables. */
 static void
-read_path_tables(struct run *run, struct evin *e)
+read_path_tables(struct run *run, struct evin *e, const char *in)
 {
 	static const char *const need[] = { "path", "total_conversions",
 		"total_conversion_value", "total_null" };
@@ -968,7 +968,7 @@ read_path_tables(struct run *run, struct evin *e)
 			err_die("%s: no '%s' column: --merge reads path "
 				"tables (path,total_conversions,"
 				"total_conversion_value,total_null)",
-			    e->file ? e->file : "<stdin>", need[i]);
+			    in, need[i]);
 	enum csvin_status st;
 	while ((st = evin_next(e)) != CSVIN_EOF) {
 		if (st == CSVIN_FAIL)
@@ -1264,7 +1264,7 @@ main(int argc, char **argv)
 	struct extsort *xs = NULL;
 	if (cf->merge) {
 		if (e->ncols)
-			read_path_tables(&run, e);
+			read_path_tables(&run, e, in);
 	} else if (e->ncols) {
 		if (!cf->sorted)
 			xs = extsort_new(cf->memory, cf->tmpdir);
