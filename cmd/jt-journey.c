@@ -168,23 +168,21 @@ struct run {
 	struct io_out *out;
 	struct csvout w;
 	struct journey_agg *agg;
-	/* the person being gathered */
-	struct buf key;
-	struct journey_event *ev;
-	uint32_t *evid; /* event name ids */
-	size_t nev, evcap;
-	struct buf text; /* events mode: texts of the person's events */
-	size_t *toff;    /* n + 1 offsets */
-	uint32_t *tpre;  /* lengths of parts A and B, 2 per event */
-	size_t tcap;
+	/* the person being written: a view into a person batch */
+	const char *key;
+	size_t keylen;
+	const struct journey_event *ev;
+	const uint32_t *evid; /* event name ids */
+	size_t nev;
+	const char *text;    /* events mode: the texts of the batch */
+	const size_t *toff;  /* the person's events' offsets in text */
+	const uint32_t *tpre; /* lengths of parts A and B, 2 per event */
 	int has_part[4]; /* the layout has columns in part 0-3 (events_layout) */
 	struct journey_result jr;
 	struct buf line, path;
 	uint64_t rows, persons, visits, journeys, converted, conversions;
 	uint64_t empty_paths;
-	/* --sorted: where the previous row came from, for messages */
-	int64_t prevts;
-	int started;
+	int started; /* --sorted: a row was seen */
 };
 
 /* ---- formatting ---- */
@@ -313,7 +311,7 @@ build_path(struct run *run, const struct journey_info *j)
 static void
 put_journey_id(struct run *run, struct buf *b, uint32_t n)
 {
-	buf_add(b, run->key.data, run->key.len);
+	buf_add(b, run->key, run->keylen);
 	buf_addc(b, ':');
 	put_u64(b, n);
 }
@@ -325,7 +323,7 @@ write_journeys(struct run *run)
 	struct buf *b = &run->line;
 	for (size_t i = 0; i < r->njourneys; i++) {
 		const struct journey_info *j = &r->journeys[i];
-		csvout_field(&run->w, run->key.data, run->key.len);
+		csvout_field(&run->w, run->key, run->keylen);
 		buf_clear(b);
 		put_journey_id(run, b, (uint32_t)i + 1);
 		csvout_field(&run->w, b->data, b->len);
@@ -373,7 +371,7 @@ write_sessions(struct run *run)
 		const struct journey_visit *v = &r->visits[i];
 		size_t n;
 		const char *s;
-		csvout_field(&run->w, run->key.data, run->key.len);
+		csvout_field(&run->w, run->key, run->keylen);
 		buf_clear(b);
 		put_u64(b, i + 1);
 		csvout_plain(&run->w, b->data, b->len);
@@ -402,7 +400,7 @@ write_events(struct run *run)
 	struct journey_result *r = &run->jr;
 	struct buf *b = &run->line;
 	for (size_t i = 0; i < run->nev; i++) {
-		const char *t = run->text.data + run->toff[i];
+		const char *t = run->text + run->toff[i];
 		size_t len = run->toff[i + 1] - run->toff[i];
 		size_t la = run->tpre[2 * i], lb = run->tpre[2 * i + 1];
 		buf_clear(b);
@@ -475,8 +473,6 @@ aggregate(struct run *run)
 static void
 flush_person(struct run *run)
 {
-	if (run->nev == 0)
-		return;
 	journey_person(&run->cf.jc, run->ev, run->nev, &run->jr);
 	struct journey_result *r = &run->jr;
 	run->persons++;
@@ -492,27 +488,74 @@ flush_person(struct run *run)
 	case OUT_EVENTS: write_events(run); break;
 	default: aggregate(run);
 	}
-	run->nev = 0;
-	buf_clear(&run->text);
 }
 
-/* One record of the person order; a new key first ends the last person. */
+/*
+ * Sorted records are gathered into batches of whole persons (about
+ * PB_EVENTS events, more for one large person).  Unsorted input is written
+ * on two threads: the main thread merges the sorted records into one batch
+ * while a writer works out and writes the persons of the other.  The
+ * writer alone formats and writes (the name tables are no longer changed
+ * by then); --sorted input is gathered and written on one thread.
+ */
+#define PB_EVENTS 16384
+
+struct pbatch {
+	size_t npersons, pcap;
+	size_t *kend;  /* per person: end of its key in keys */
+	size_t *evend; /* per person: end of its events */
+	struct buf keys;
+	struct journey_event *ev;
+	uint32_t *evid;
+	size_t nev, evcap;
+	struct buf text;
+	size_t *toff; /* nev + 1 */
+	uint32_t *tpre;
+};
+
 static void
-person_add(struct run *run, const char *key, size_t keylen, int64_t ts,
-    const void *data, size_t len)
+pbatch_free(struct pbatch *b)
 {
-	if (!run->started || keylen != run->key.len ||
-	    memcmp(key, run->key.data, keylen) != 0) {
-		flush_person(run);
-		buf_clear(&run->key);
-		buf_add(&run->key, key, keylen);
-		run->started = 1;
+	free(b->kend);
+	free(b->evend);
+	buf_free(&b->keys);
+	free(b->ev);
+	free(b->evid);
+	buf_free(&b->text);
+	free(b->toff);
+	free(b->tpre);
+}
+
+static int
+pbatch_last_is(const struct pbatch *b, const char *key, size_t keylen)
+{
+	if (!b->npersons)
+		return 0;
+	size_t k0 = b->npersons > 1 ? b->kend[b->npersons - 2] : 0;
+	return b->kend[b->npersons - 1] - k0 == keylen &&
+	    memcmp(b->keys.data + k0, key, keylen) == 0;
+}
+
+static void
+pbatch_add(struct run *run, struct pbatch *b, const char *key, size_t keylen,
+    int64_t ts, const void *data, size_t len)
+{
+	if (!pbatch_last_is(b, key, keylen)) {
+		if (b->npersons == b->pcap) {
+			b->pcap = b->pcap ? 2 * b->pcap : 1024;
+			b->kend = xreallocarray(b->kend, b->pcap, sizeof *b->kend);
+			b->evend =
+			    xreallocarray(b->evend, b->pcap, sizeof *b->evend);
+		}
+		buf_add(&b->keys, key, keylen);
+		b->kend[b->npersons++] = b->keys.len;
 	}
-	if (run->nev + 1 >= run->evcap) {
-		run->evcap = run->evcap ? 2 * run->evcap : 256;
-		run->ev = xreallocarray(run->ev, run->evcap, sizeof *run->ev);
-		run->evid =
-		    xreallocarray(run->evid, run->evcap, sizeof *run->evid);
+	if (b->nev + 1 >= b->evcap) {
+		b->evcap = b->evcap ? 2 * b->evcap : PB_EVENTS;
+		b->ev = xreallocarray(b->ev, b->evcap, sizeof *b->ev);
+		b->evid = xreallocarray(b->evid, b->evcap, sizeof *b->evid);
+		b->toff = xreallocarray(b->toff, b->evcap + 1, sizeof *b->toff);
+		b->tpre = xreallocarray(b->tpre, 2 * b->evcap, sizeof *b->tpre);
 	}
 	struct payload p;
 	uint32_t flags;
@@ -522,28 +565,138 @@ person_add(struct run *run, const char *key, size_t keylen, int64_t ts,
 	memcpy(&p.event, d + 8, 4);
 	memcpy(&p.label, d + 12, 4);
 	memcpy(&p.value, d + 16, sizeof p.value);
-	struct journey_event *e = &run->ev[run->nev];
+	struct journey_event *e = &b->ev[b->nev];
 	e->ts = ts;
 	e->channel = p.channel;
 	e->label = p.label;
 	e->value = p.value;
 	e->flags = flags;
-	run->evid[run->nev] = p.event;
+	b->evid[b->nev] = p.event;
 	if (run->cf.out == OUT_EVENTS) {
-		if (run->nev + 2 >= run->tcap) {
-			run->tcap = run->tcap ? 2 * run->tcap : 256;
-			run->toff = xreallocarray(
-			    run->toff, run->tcap, sizeof *run->toff);
-			run->tpre = xreallocarray(
-			    run->tpre, 2 * run->tcap, sizeof *run->tpre);
-		}
-		memcpy(run->tpre + 2 * run->nev, d + PAYLOAD_FIXED, 8);
-		run->toff[run->nev] = run->text.len;
-		buf_add(&run->text, d + PAYLOAD_FIXED + 8,
+		memcpy(b->tpre + 2 * b->nev, d + PAYLOAD_FIXED, 8);
+		b->toff[b->nev] = b->text.len;
+		buf_add(&b->text, d + PAYLOAD_FIXED + 8,
 		    len - PAYLOAD_FIXED - 8);
-		run->toff[run->nev + 1] = run->text.len;
+		b->toff[b->nev + 1] = b->text.len;
 	}
-	run->nev++;
+	b->nev++;
+	b->evend[b->npersons - 1] = b->nev;
+}
+
+/* Works out and writes every person of b, then empties it. */
+static void
+pbatch_write(struct run *run, struct pbatch *b)
+{
+	size_t k0 = 0, e0 = 0;
+	for (size_t i = 0; i < b->npersons; i++) {
+		run->key = b->keys.data + k0;
+		run->keylen = b->kend[i] - k0;
+		run->ev = b->ev + e0;
+		run->evid = b->evid + e0;
+		run->nev = b->evend[i] - e0;
+		run->text = b->text.data;
+		run->toff = b->toff + e0;
+		run->tpre = b->tpre + 2 * e0;
+		flush_person(run);
+		k0 = b->kend[i];
+		e0 = b->evend[i];
+	}
+	b->npersons = b->nev = 0;
+	buf_clear(&b->keys);
+	buf_clear(&b->text);
+}
+
+struct feeder {
+	struct run *run;
+	struct pbatch b[2];
+	int k, threaded;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int full[2], done;
+	pthread_t tid;
+};
+
+static void *
+writer_main(void *arg)
+{
+	struct feeder *f = arg;
+	for (int k = 0;; k ^= 1) {
+		pthread_mutex_lock(&f->mu);
+		while (!f->full[k] && !f->done)
+			pthread_cond_wait(&f->cv, &f->mu);
+		int have = f->full[k];
+		pthread_mutex_unlock(&f->mu);
+		if (!have)
+			return NULL;
+		pbatch_write(f->run, &f->b[k]);
+		pthread_mutex_lock(&f->mu);
+		f->full[k] = 0;
+		pthread_cond_broadcast(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+	}
+}
+
+static void
+feeder_start(struct feeder *f, struct run *run, int threads)
+{
+	memset(f, 0, sizeof *f);
+	f->run = run;
+	if (!threads)
+		return;
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->cv, NULL);
+	f->threaded = pthread_create(&f->tid, NULL, writer_main, f) == 0;
+	if (!f->threaded) {
+		pthread_mutex_destroy(&f->mu);
+		pthread_cond_destroy(&f->cv);
+	}
+}
+
+/* Hands the current batch to the writer, or writes it. */
+static void
+feeder_hand(struct feeder *f)
+{
+	if (!f->threaded) {
+		pbatch_write(f->run, &f->b[0]);
+		return;
+	}
+	pthread_mutex_lock(&f->mu);
+	f->full[f->k] = 1;
+	pthread_cond_broadcast(&f->cv);
+	f->k ^= 1;
+	while (f->full[f->k])
+		pthread_cond_wait(&f->cv, &f->mu);
+	pthread_mutex_unlock(&f->mu);
+}
+
+static void
+feeder_add(struct feeder *f, const char *key, size_t keylen, int64_t ts,
+    const void *data, size_t len)
+{
+	struct pbatch *b = &f->b[f->k];
+	if (b->nev >= PB_EVENTS && !pbatch_last_is(b, key, keylen)) {
+		feeder_hand(f);
+		b = &f->b[f->k];
+	}
+	pbatch_add(f->run, b, key, keylen, ts, data, len);
+}
+
+static void
+feeder_end(struct feeder *f)
+{
+	if (f->b[f->k].npersons)
+		feeder_hand(f);
+	if (f->threaded) {
+		pthread_mutex_lock(&f->mu);
+		f->done = 1;
+		pthread_cond_broadcast(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+		pthread_join(f->tid, NULL);
+		pthread_mutex_destroy(&f->mu);
+		pthread_cond_destroy(&f->cv);
+	}
+	pbatch_free(&f->b[0]);
+	pbatch_free(&f->b[1]);
 }
 
 /* ---- reading ---- */
@@ -785,8 +938,8 @@ sort_batch(struct extsort *xs, const struct rbatch *b)
 
 /* --sorted: each row straight to its person, checking the order. */
 static void
-stream_batch(struct run *run, const struct rbatch *b, struct buf *prevkey,
-    int64_t *prevts)
+stream_batch(struct run *run, struct feeder *fd, const struct rbatch *b,
+    struct buf *prevkey, int64_t *prevts)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		const char *key = b->keys.data + b->koff[i];
@@ -809,14 +962,16 @@ stream_batch(struct run *run, const struct rbatch *b, struct buf *prevkey,
 			buf_clear(prevkey);
 			buf_add(prevkey, key, keylen);
 		}
-		person_add(run, key, keylen, ts, b->pay.data + b->poff[i],
+		run->started = 1;
+		feeder_add(fd, key, keylen, ts, b->pay.data + b->poff[i],
 		    b->poff[i + 1] - b->poff[i]);
 	}
 }
 
+/* Reads every row into the sort xs or, with --sorted, the feeder fd. */
 static void
 read_events(struct run *run, struct evin *e, const struct cols *c,
-    struct extsort *xs)
+    struct extsort *xs, struct feeder *fd)
 {
 	struct reader rd = { run, e, c };
 	struct rbatch *b = xcalloc(2, sizeof *b);
@@ -862,7 +1017,7 @@ read_events(struct run *run, struct evin *e, const struct cols *c,
 			if (xs)
 				sort_batch(xs, &b[0]);
 			else
-				stream_batch(run, &b[0], &prevkey, &prevts);
+				stream_batch(run, fd, &b[0], &prevkey, &prevts);
 		} while (more);
 		buf_free(&prevkey);
 	}
@@ -1266,17 +1421,21 @@ main(int argc, char **argv)
 		if (e->ncols)
 			read_path_tables(&run, e, in);
 	} else if (e->ncols) {
-		if (!cf->sorted)
+		struct feeder fd;
+		if (cf->sorted) {
+			feeder_start(&fd, &run, 0);
+			read_events(&run, e, &cols, NULL, &fd);
+		} else {
 			xs = extsort_new(cf->memory, cf->tmpdir);
-		read_events(&run, e, &cols, xs);
-		if (xs) {
+			read_events(&run, e, &cols, xs, NULL);
 			extsort_finish(xs);
+			feeder_start(&fd, &run, 1);
 			struct extsort_rec r;
 			while (extsort_next(xs, &r))
-				person_add(&run, r.key, r.keylen, r.ts, r.data,
+				feeder_add(&fd, r.key, r.keylen, r.ts, r.data,
 				    r.len);
 		}
-		flush_person(&run);
+		feeder_end(&fd);
 	}
 	io_progress_end();
 	switch (cf->out) {
@@ -1298,13 +1457,7 @@ main(int argc, char **argv)
 	strtab_free(run.labels);
 	free(run.evflags);
 	free(run.evknown);
-	free(run.ev);
-	free(run.evid);
-	free(run.toff);
-	free(run.tpre);
 	free(cols.place);
-	buf_free(&run.key);
-	buf_free(&run.text);
 	buf_free(&run.line);
 	buf_free(&run.path);
 	re_free(cf->touch);
