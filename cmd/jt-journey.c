@@ -113,15 +113,39 @@ struct conf {
 };
 
 /*
- * The fixed part of a record's payload, stored unaligned as channel,
- * flags, event, label, value; events mode adds the length of the text
- * before journey,session,step and the row's text without them.
+ * A record's payload, the event as decoded, compact because it is what
+ * the sort holds and spills: a byte of flags (JOURNEY_EV_TOUCH,
+ * JOURNEY_EV_CONV, PL_CHANNEL, PL_VALUE), varints channel (with
+ * PL_CHANNEL), event and label (with --path-by COLUMN), the value as 8
+ * bytes (with PL_VALUE, when not 0); in events mode then two u32, the
+ * lengths of parts A and B of the row's text, and the text.
  */
-struct payload {
-	uint32_t channel, event, label;
-	double value;
-};
-#define PAYLOAD_FIXED (4 * sizeof(uint32_t) + sizeof(double))
+enum { PL_CHANNEL = 4, PL_VALUE = 8 };
+
+static void
+put_varint(struct buf *b, uint64_t v)
+{
+	unsigned char t[10];
+	size_t n = 0;
+	while (v >= 0x80) {
+		t[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	t[n++] = (unsigned char)v;
+	buf_add(b, t, n);
+}
+
+static uint32_t
+get_varint(const unsigned char **p)
+{
+	uint32_t v = 0;
+	for (int shift = 0;; shift += 7) {
+		unsigned char c = *(*p)++;
+		v |= (uint32_t)(c & 0x7f) << shift;
+		if (!(c & 0x80) || shift >= 28)
+			return v;
+	}
+}
 
 /*
  * A small direct-mapped cache in front of a strtab for short, repeated
@@ -557,26 +581,26 @@ pbatch_add(struct run *run, struct pbatch *b, const char *key, size_t keylen,
 		b->toff = xreallocarray(b->toff, b->evcap + 1, sizeof *b->toff);
 		b->tpre = xreallocarray(b->tpre, 2 * b->evcap, sizeof *b->tpre);
 	}
-	struct payload p;
-	uint32_t flags;
-	const char *d = data;
-	memcpy(&p.channel, d, 4);
-	memcpy(&flags, d + 4, 4);
-	memcpy(&p.event, d + 8, 4);
-	memcpy(&p.label, d + 12, 4);
-	memcpy(&p.value, d + 16, sizeof p.value);
+	const unsigned char *d = data, *end = d + len;
+	unsigned flags = *d++;
 	struct journey_event *e = &b->ev[b->nev];
 	e->ts = ts;
-	e->channel = p.channel;
-	e->label = p.label;
-	e->value = p.value;
-	e->flags = flags;
-	b->evid[b->nev] = p.event;
+	e->channel = flags & PL_CHANNEL ? get_varint(&d) : JOURNEY_NONE;
+	b->evid[b->nev] = get_varint(&d);
+	e->label = run->cf.path_by == BY_COLUMN ? get_varint(&d)
+	    : run->cf.path_by == BY_EVENT	    ? b->evid[b->nev]
+						    : 0;
+	e->value = 0;
+	if (flags & PL_VALUE) {
+		memcpy(&e->value, d, sizeof e->value);
+		d += sizeof e->value;
+	}
+	e->flags = flags & (JOURNEY_EV_TOUCH | JOURNEY_EV_CONV);
 	if (run->cf.out == OUT_EVENTS) {
-		memcpy(b->tpre + 2 * b->nev, d + PAYLOAD_FIXED, 8);
+		memcpy(b->tpre + 2 * b->nev, d, 8);
+		d += 8;
 		b->toff[b->nev] = b->text.len;
-		buf_add(&b->text, d + PAYLOAD_FIXED + 8,
-		    len - PAYLOAD_FIXED - 8);
+		buf_add(&b->text, d, (size_t)(end - d));
 		b->toff[b->nev + 1] = b->text.len;
 	}
 	b->nev++;
@@ -839,27 +863,28 @@ fill_rbatch(struct reader *rd, struct rbatch *b)
 			    SHOW(e->len[c->value]), e->f[c->value]);
 			continue;
 		}
-		struct payload p;
-		p.channel = c->channel >= 0 && e->len[c->channel]
+		uint32_t channel = c->channel >= 0 && e->len[c->channel]
 		    ? icache_intern(&run->chcache, run->channels,
 			  e->f[c->channel], e->len[c->channel])
 		    : JOURNEY_NONE;
-		p.event = c->event >= 0
+		uint32_t event = c->event >= 0
 		    ? event_id(run, e->f[c->event], e->len[c->event])
 		    : event_id(run, "", 0);
-		p.label = 0;
-		if (run->cf.path_by == BY_EVENT)
-			p.label = p.event;
-		else if (run->cf.path_by == BY_COLUMN)
-			p.label = icache_intern(&run->labcache, run->labels,
-			    e->f[c->label], e->len[c->label]);
-		p.value = value;
-		uint32_t flags = run->evflags[p.event];
-		buf_add(pl, &p.channel, 4);
-		buf_add(pl, &flags, 4);
-		buf_add(pl, &p.event, 4);
-		buf_add(pl, &p.label, 4);
-		buf_add(pl, &p.value, sizeof p.value);
+		unsigned char flags = run->evflags[event];
+		if (channel != JOURNEY_NONE)
+			flags |= PL_CHANNEL;
+		if (value != 0)
+			flags |= PL_VALUE;
+		buf_addc(pl, (char)flags);
+		if (channel != JOURNEY_NONE)
+			put_varint(pl, channel);
+		put_varint(pl, event);
+		if (run->cf.path_by == BY_COLUMN)
+			put_varint(pl,
+			    icache_intern(&run->labcache, run->labels,
+				e->f[c->label], e->len[c->label]));
+		if (value != 0)
+			buf_add(pl, &value, sizeof value);
 		if (run->cf.out == OUT_EVENTS) {
 			/* parts A, B, C of the row (events_layout) */
 			size_t at = pl->len;

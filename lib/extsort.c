@@ -7,8 +7,8 @@
  * order they were added, then sorts each range by time with a stable sort;
  * across runs the merge breaks ties by run, earlier runs first.
  *
- * A run on disk is a spool of records "u32 length, u32 key length, key,
- * i64 time, payload", ended by a zero length.
+ * A run on disk is a spool of blocks of compactly encoded records (see
+ * runw_put).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -50,8 +50,11 @@ struct memrun {
 struct cursor {
 	struct memrun *m; /* or NULL */
 	struct spool *sp;
-	size_t pos;
-	struct buf rec;
+	size_t pos;      /* in the memory run, or in the block */
+	struct buf rec;  /* the block being read */
+	struct buf key;  /* the key of the last record read */
+	int64_t ts;      /* its time */
+	int ended;
 	struct extsort_rec cur;
 };
 
@@ -258,27 +261,78 @@ memrun_reset(struct memrun *m)
 
 /* ---- runs on disk ---- */
 
+/*
+ * A run on disk is written in blocks "u32 length, bytes" ended by a zero
+ * length.  A block holds whole records, each "varint (payload length << 1
+ * | new key)", then for a new key "varint key length, key", then the time
+ * as a zigzag varint difference from the record before (from 0 at a new
+ * key), then the payload.  Sorted records repeat keys and close times, so
+ * this is a fraction of the bytes to compress.
+ */
+#define BLOCK_BYTES (64 * 1024)
+
+struct runw {
+	struct spool *sp;
+	struct buf block, key;
+	int64_t ts;
+	int have;
+};
+
 static void
-put_rec(struct spool *sp, const struct extsort_rec *r, struct buf *scratch)
+put_varint(struct buf *b, uint64_t v)
 {
-	uint32_t kl = (uint32_t)r->keylen;
-	uint32_t total =
-	    (uint32_t)(sizeof kl + r->keylen + sizeof r->ts + r->len);
-	buf_clear(scratch);
-	buf_add(scratch, &total, sizeof total);
-	buf_add(scratch, &kl, sizeof kl);
-	buf_add(scratch, r->key, r->keylen);
-	buf_add(scratch, &r->ts, sizeof r->ts);
-	buf_add(scratch, r->data, r->len);
-	spool_write(sp, scratch->data, scratch->len);
+	unsigned char t[10];
+	size_t n = 0;
+	while (v >= 0x80) {
+		t[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	t[n++] = (unsigned char)v;
+	buf_add(b, t, n);
 }
 
 static void
-end_run(struct spool *sp)
+runw_flush(struct runw *w)
 {
+	uint32_t n = (uint32_t)w->block.len;
+	if (!n)
+		return;
+	spool_write(w->sp, &n, sizeof n);
+	spool_write(w->sp, w->block.data, n);
+	buf_clear(&w->block);
+}
+
+static void
+runw_put(struct runw *w, const struct extsort_rec *r)
+{
+	int same = w->have && r->keylen == w->key.len &&
+	    memcmp(r->key, w->key.data, r->keylen) == 0;
+	put_varint(&w->block, (uint64_t)r->len << 1 | (uint64_t)!same);
+	if (!same) {
+		put_varint(&w->block, r->keylen);
+		buf_add(&w->block, r->key, r->keylen);
+		buf_clear(&w->key);
+		buf_add(&w->key, r->key, r->keylen);
+	}
+	uint64_t d = (uint64_t)r->ts - (uint64_t)(same ? w->ts : 0);
+	put_varint(&w->block, d << 1 ^ (uint64_t)((int64_t)d >> 63));
+	buf_add(&w->block, r->data, r->len);
+	w->ts = r->ts;
+	w->have = 1;
+	if (w->block.len >= BLOCK_BYTES)
+		runw_flush(w);
+}
+
+/* Ends the run and rewinds it for reading; frees the writer's buffers. */
+static void
+runw_end(struct runw *w)
+{
+	runw_flush(w);
 	uint32_t zero = 0;
-	spool_write(sp, &zero, sizeof zero);
-	spool_rewind(sp);
+	spool_write(w->sp, &zero, sizeof zero);
+	spool_rewind(w->sp);
+	buf_free(&w->block);
+	buf_free(&w->key);
 }
 
 static void
@@ -300,17 +354,15 @@ spill(struct extsort *s)
 	struct memrun *m = &s->m;
 	flush_pending(s);
 	memrun_sort(m, s->sorted);
-	struct spool *sp = spool_open(s->tmpdir, 0, 1);
-	struct buf scratch = { 0 };
+	struct runw w = { spool_open(s->tmpdir, 0, 1), { 0 }, { 0 }, 0, 0 };
 	struct extsort_rec r;
 	for (size_t p = 0; p < m->n; p++) {
 		memrun_get(m, p, &r);
-		put_rec(sp, &r, &scratch);
+		runw_put(&w, &r);
 	}
-	buf_free(&scratch);
-	end_run(sp);
-	s->spilled += spool_size(sp);
-	add_run(s, sp);
+	runw_end(&w);
+	s->spilled += spool_size(w.sp);
+	add_run(s, w.sp);
 	memrun_reset(m);
 }
 
@@ -402,6 +454,21 @@ extsort_add(struct extsort *s, const char *key, size_t keylen, int64_t ts,
 
 /* ---- merging ---- */
 
+static uint64_t
+get_varint(struct cursor *c)
+{
+	uint64_t v = 0;
+	for (int shift = 0; shift < 64; shift += 7) {
+		if (c->pos == c->rec.len)
+			break;
+		unsigned char b = (unsigned char)c->rec.data[c->pos++];
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
+	}
+	err_die("internal error: damaged sort run");
+}
+
 /* Loads the cursor's next record: 1, or 0 at its end. */
 static int
 cursor_next(struct cursor *c)
@@ -412,24 +479,40 @@ cursor_next(struct cursor *c)
 		memrun_get(c->m, c->pos++, &c->cur);
 		return 1;
 	}
-	uint32_t total;
-	if (!spool_read(c->sp, &total, sizeof total) || total == 0)
-		return 0;
-	buf_clear(&c->rec);
-	buf_reserve(&c->rec, total);
-	if (!spool_read(c->sp, c->rec.data, total))
-		err_die("internal error: truncated sort run");
-	const char *p = c->rec.data;
-	uint32_t kl;
-	memcpy(&kl, p, sizeof kl);
-	p += sizeof kl;
-	c->cur.key = p;
-	c->cur.keylen = kl;
-	p += kl;
-	memcpy(&c->cur.ts, p, sizeof c->cur.ts);
-	p += sizeof c->cur.ts;
-	c->cur.data = p;
-	c->cur.len = total - (size_t)(p - c->rec.data);
+	if (c->pos == c->rec.len) {
+		uint32_t n;
+		if (c->ended || !spool_read(c->sp, &n, sizeof n) || n == 0) {
+			c->ended = 1;
+			return 0;
+		}
+		buf_clear(&c->rec);
+		buf_reserve(&c->rec, n);
+		if (!spool_read(c->sp, c->rec.data, n))
+			err_die("internal error: truncated sort run");
+		c->rec.len = n;
+		c->pos = 0;
+	}
+	uint64_t h = get_varint(c);
+	if (h & 1) {
+		uint64_t kl = get_varint(c);
+		if (kl > c->rec.len - c->pos)
+			err_die("internal error: damaged sort run");
+		buf_clear(&c->key);
+		buf_add(&c->key, c->rec.data + c->pos, (size_t)kl);
+		c->pos += (size_t)kl;
+		c->ts = 0;
+	}
+	uint64_t z = get_varint(c);
+	c->ts = (int64_t)((uint64_t)c->ts + (z >> 1 ^ (~(z & 1) + 1)));
+	size_t len = (size_t)(h >> 1);
+	if (len > c->rec.len - c->pos)
+		err_die("internal error: damaged sort run");
+	c->cur.key = c->key.data;
+	c->cur.keylen = c->key.len;
+	c->cur.ts = c->ts;
+	c->cur.data = c->rec.data + c->pos;
+	c->cur.len = len;
+	c->pos += len;
 	return 1;
 }
 
@@ -500,6 +583,7 @@ merge_free(struct merge *g)
 	for (size_t i = 0; i < g->n; i++) {
 		spool_close(g->c[i].sp);
 		buf_free(&g->c[i].rec);
+		buf_free(&g->c[i].key);
 	}
 	free(g->c);
 	free(g->heap);
@@ -538,16 +622,15 @@ extsort_finish(struct extsort *s)
 			struct merge g;
 			merge_over(s, &g, i, to, 0);
 			s->runs = keep;
-			struct spool *sp = spool_open(s->tmpdir, 0, 1);
-			struct buf scratch = { 0 };
+			struct runw w = { spool_open(s->tmpdir, 0, 1), { 0 },
+				{ 0 }, 0, 0 };
 			struct extsort_rec r;
 			while (merge_next(&g, &r))
-				put_rec(sp, &r, &scratch);
-			buf_free(&scratch);
-			end_run(sp);
-			s->spilled += spool_size(sp);
+				runw_put(&w, &r);
+			runw_end(&w);
+			s->spilled += spool_size(w.sp);
 			merge_free(&g);
-			add_run(s, sp);
+			add_run(s, w.sp);
 		}
 		free(old);
 	}
