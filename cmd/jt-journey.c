@@ -94,8 +94,14 @@ static const struct cli_tool tool = {
 	opts,
 };
 
-enum out_kind { OUT_JOURNEYS, OUT_PATHS, OUT_EVENTS, OUT_SESSIONS,
-	OUT_VARIANTS, OUT_DFG };
+enum out_kind {
+	OUT_JOURNEYS,
+	OUT_PATHS,
+	OUT_EVENTS,
+	OUT_SESSIONS,
+	OUT_VARIANTS,
+	OUT_DFG
+};
 static const char *const out_names[] = { "journeys", "paths", "events",
 	"sessions", "variants", "dfg" };
 enum path_by { BY_CHANNEL, BY_EVENT, BY_COLUMN };
@@ -168,8 +174,8 @@ icache_intern(struct icache *c, struct strtab *t, const char *s, size_t n)
 		return strtab_intern(t, s, n, &added);
 	uint64_t w[2] = { 0, 0 };
 	memcpy(w, s, n);
-	uint64_t h = (w[0] * 0x9e3779b97f4a7c15ULL) ^
-	    (w[1] * 0xc2b2ae3d27d4eb4fULL) ^ n;
+	uint64_t h =
+	    (w[0] * 0x9e3779b97f4a7c15ULL) ^ (w[1] * 0xc2b2ae3d27d4eb4fULL) ^ n;
 	size_t i = (size_t)(h >> 55) % ICACHE;
 	if (c->e[i].len == n && c->e[i].w[0] == w[0] && c->e[i].w[1] == w[1])
 		return c->e[i].id;
@@ -198,10 +204,11 @@ struct run {
 	const struct journey_event *ev;
 	const uint32_t *evid; /* event name ids */
 	size_t nev;
-	const char *text;    /* events mode: the texts of the batch */
-	const size_t *toff;  /* the person's events' offsets in text */
+	const char *text;     /* events mode: the texts of the batch */
+	const size_t *toff;   /* the person's events' offsets in text */
 	const uint32_t *tpre; /* lengths of parts A and B, 2 per event */
-	int has_part[4]; /* the layout has columns in part 0-3 (events_layout) */
+	int has_part[4]; /* the layout has columns in part 0-3 (events_layout)
+			  */
 	struct journey_result jr;
 	struct buf line, path;
 	uint64_t rows, persons, visits, journeys, converted, conversions;
@@ -567,7 +574,8 @@ pbatch_add(struct run *run, struct pbatch *b, const char *key, size_t keylen,
 	if (!pbatch_last_is(b, key, keylen)) {
 		if (b->npersons == b->pcap) {
 			b->pcap = b->pcap ? 2 * b->pcap : 1024;
-			b->kend = xreallocarray(b->kend, b->pcap, sizeof *b->kend);
+			b->kend =
+			    xreallocarray(b->kend, b->pcap, sizeof *b->kend);
 			b->evend =
 			    xreallocarray(b->evend, b->pcap, sizeof *b->evend);
 		}
@@ -588,8 +596,8 @@ pbatch_add(struct run *run, struct pbatch *b, const char *key, size_t keylen,
 	e->channel = flags & PL_CHANNEL ? get_varint(&d) : JOURNEY_NONE;
 	b->evid[b->nev] = get_varint(&d);
 	e->label = run->cf.path_by == BY_COLUMN ? get_varint(&d)
-	    : run->cf.path_by == BY_EVENT	    ? b->evid[b->nev]
-						    : 0;
+	    : run->cf.path_by == BY_EVENT       ? b->evid[b->nev]
+						: 0;
 	e->value = 0;
 	if (flags & PL_VALUE) {
 		memcpy(&e->value, d, sizeof e->value);
@@ -1263,8 +1271,8 @@ parse_options(struct conf *cf, struct cli_common *cc, struct cli *c)
 		case KEY_MEMORY:
 			cf->memory = (size_t)cli_size("--memory", c->arg);
 			if (cf->memory < (1u << 20))
-				err_usage("--memory: at least 1M, not '%s'",
-				    c->arg);
+				err_usage(
+				    "--memory: at least 1M, not '%s'", c->arg);
 			break;
 		case KEY_TMPDIR: cf->tmpdir = c->arg; break;
 		default: err_usage("unexpected option");
@@ -1364,12 +1372,14 @@ summary(struct run *run, struct extsort *xs)
 		if (run->empty_paths &&
 		    (run->cf.out == OUT_PATHS || run->cf.out == OUT_VARIANTS ||
 			run->cf.out == OUT_DFG))
-			buf_printf(&b, ", %llu journeys without a touch left out",
+			buf_printf(&b,
+			    ", %llu journeys without a touch left out",
 			    (unsigned long long)run->empty_paths);
 	}
 	if (xs) {
 		if (extsort_runs(xs))
-			buf_printf(&b, "; sorted with %zu runs on disk (%.1f MB)",
+			buf_printf(&b,
+			    "; sorted with %zu runs on disk (%.1f MB)",
 			    extsort_runs(xs),
 			    (double)extsort_spilled(xs) / (1 << 20));
 		else if (extsort_was_sorted(xs))
@@ -1397,7 +1407,8 @@ main(int argc, char **argv)
 	cli_init(&c, &tool, argc, argv);
 	parse_options(cf, &cc, &c);
 	if (!cf->conv)
-		cf->conv = regex_opt("--conversion", "^(purchase|conversion|order)$");
+		cf->conv =
+		    regex_opt("--conversion", "^(purchase|conversion|order)$");
 	int nop = argc - c.optind;
 	cli_refuse_tty_stdin(&tool, nop);
 
@@ -1457,8 +1468,8 @@ main(int argc, char **argv)
 			feeder_start(&fd, &run, 1);
 			struct extsort_rec r;
 			while (extsort_next(xs, &r))
-				feeder_add(&fd, r.key, r.keylen, r.ts, r.data,
-				    r.len);
+				feeder_add(
+				    &fd, r.key, r.keylen, r.ts, r.data, r.len);
 		}
 		feeder_end(&fd);
 	}

@@ -50,10 +50,10 @@ struct memrun {
 struct cursor {
 	struct memrun *m; /* or NULL */
 	struct spool *sp;
-	size_t pos;      /* in the memory run, or in the block */
-	struct buf rec;  /* the block being read */
-	struct buf key;  /* the key of the last record read */
-	int64_t ts;      /* its time */
+	size_t pos;     /* in the memory run, or in the block */
+	struct buf rec; /* the block being read */
+	struct buf key; /* the key of the last record read */
+	int64_t ts;     /* its time */
 	int ended;
 	struct extsort_rec cur;
 };
@@ -147,8 +147,7 @@ struct rechead {
 static const struct rechead *
 rec_at(const struct memrun *m, uint32_t idx)
 {
-	return (const struct rechead *)(void *)(m->data.data +
-	    (size_t)idx * 8);
+	return (const struct rechead *)(void *)(m->data.data + (size_t)idx * 8);
 }
 
 /* Sorts a[0..n) by key (the time), stably. */
@@ -197,7 +196,8 @@ memrun_sort(struct memrun *m, int in_order)
 	size_t off = 0;
 	if (in_order || m->n < 2) {
 		for (size_t i = 0; i < m->n; i++) {
-			const struct rechead *h = rec_at(m, (uint32_t)(off / 8));
+			const struct rechead *h =
+			    rec_at(m, (uint32_t)(off / 8));
 			m->items[i].idx = (uint32_t)(off / 8);
 			off += (sizeof *h + h->len + 7) & ~(size_t)7;
 		}
@@ -416,8 +416,9 @@ extsort_add(struct extsort *s, const char *key, size_t keylen, int64_t ts,
 {
 	struct memrun *m = &s->m;
 	size_t need = (16 + len + 7) & ~(size_t)7;
-	if (m->n && (mem_used(s) + need + keylen + PER_RECORD > s->memory ||
-			m->data.len + need >= ARENA_MAX || m->n == UINT32_MAX))
+	if (m->n &&
+	    (mem_used(s) + need + keylen + PER_RECORD > s->memory ||
+		m->data.len + need >= ARENA_MAX || m->n == UINT32_MAX))
 		spill(s);
 	if (s->sorted && s->nrec) {
 		int c = cmp_key(key, keylen, s->prevkey.data, s->prevkey.len);
@@ -615,8 +616,8 @@ extsort_finish(struct extsort *s)
 		s->runs = NULL;
 		s->nruns = s->runcap = 0;
 		for (size_t i = 0; i < nold; i += EXTSORT_FANIN) {
-			size_t to = i + EXTSORT_FANIN < nold ? i + EXTSORT_FANIN
-							     : nold;
+			size_t to =
+			    i + EXTSORT_FANIN < nold ? i + EXTSORT_FANIN : nold;
 			struct spool **keep = s->runs;
 			s->runs = old;
 			struct merge g;

@@ -43,8 +43,8 @@ struct extsort_rec {
  */
 struct extsort *extsort_new(size_t memory, const char *tmpdir);
 /* Adds a record; key and data are copied.  Dies on a write error. */
-void extsort_add(struct extsort *s, const char *key, size_t keylen,
-    int64_t ts, const void *data, size_t len);
+void extsort_add(struct extsort *s, const char *key, size_t keylen, int64_t ts,
+    const void *data, size_t len);
 /* Ends adding; the records are then read with extsort_next. */
 void extsort_finish(struct extsort *s);
 /* The next record in order: 1 and *r set, or 0 at the end. */

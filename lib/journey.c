@@ -272,7 +272,8 @@ journey_agg_path(struct journey_agg *a, const char *p, size_t n,
 		size_t old = a->pcap;
 		GROW(a->prow, id, a->pcap);
 		if (a->pcap != old) {
-			a->pdur = xreallocarray(a->pdur, a->pcap, sizeof *a->pdur);
+			a->pdur =
+			    xreallocarray(a->pdur, a->pcap, sizeof *a->pdur);
 			memset(a->pdur + old, 0,
 			    (a->pcap - old) * sizeof *a->pdur);
 		}
@@ -302,7 +303,8 @@ journey_agg_pair(struct journey_agg *a, const char *from, size_t fn,
 		size_t old = a->qcap;
 		GROW(a->qrow, id, a->qcap);
 		if (a->qcap != old) {
-			a->qdur = xreallocarray(a->qdur, a->qcap, sizeof *a->qdur);
+			a->qdur =
+			    xreallocarray(a->qdur, a->qcap, sizeof *a->qdur);
 			memset(a->qdur + old, 0,
 			    (a->qcap - old) * sizeof *a->qdur);
 		}
@@ -334,7 +336,8 @@ journey_agg_paths(struct journey_agg *a, size_t *n)
 	a->psorted = xreallocarray(NULL, np ? np : 1, sizeof *a->psorted);
 	for (uint32_t i = 0; i < np; i++) {
 		a->psorted[i] = a->prow[i];
-		a->psorted[i].path = strtab_str(a->paths, i, &a->psorted[i].len);
+		a->psorted[i].path =
+		    strtab_str(a->paths, i, &a->psorted[i].len);
 		a->psorted[i].dur = a->pdur[i].v;
 		a->psorted[i].ndur = a->pdur[i].n;
 	}

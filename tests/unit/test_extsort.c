@@ -44,13 +44,14 @@ check_random(size_t n, size_t nkeys, size_t memory, uint64_t seed)
 	for (size_t i = 0; i < n; i++) {
 		struct ref *w = &want[i];
 		uint64_t k = rng_below(&r, nkeys);
-		w->keylen = (size_t)snprintf(w->key, sizeof w->key, "k%llu",
-		    (unsigned long long)k);
+		w->keylen = (size_t)snprintf(
+		    w->key, sizeof w->key, "k%llu", (unsigned long long)k);
 		if (k % 7 == 0)
 			w->keylen = 1; /* "k": a prefix of every key */
 		w->ts = (int64_t)rng_below(&r, 50) - 10;
 		w->seq = i;
-		extsort_add(s, w->key, w->keylen, w->ts, &w->seq, sizeof w->seq);
+		extsort_add(
+		    s, w->key, w->keylen, w->ts, &w->seq, sizeof w->seq);
 	}
 	extsort_finish(s);
 	qsort(want, n, sizeof *want, cmp_ref);

@@ -134,8 +134,8 @@ test_two_conversions_one_visit(void **state)
 	assert_int_equal(r.touches[j->touch0].label, EMAIL);
 	assert_int_equal(r.touches[j->touch0 + 1].label, WEB);
 	assert_int_equal(j->sessions, 2);
-	uint32_t want_j[] = { 1, 1, 1, 1, 1, 2 }, want_s[] = { 1, 2, 3, 4, 5,
-		1 };
+	uint32_t want_j[] = { 1, 1, 1, 1, 1, 2 },
+		 want_s[] = { 1, 2, 3, 4, 5, 1 };
 	for (int i = 0; i < 6; i++) {
 		assert_int_equal(r.ev_journey[i], want_j[i]);
 		assert_int_equal(r.ev_step[i], want_s[i]);
