@@ -238,8 +238,8 @@ memrun_sort(struct memrun *m, int in_order)
 static void
 memrun_get(const struct memrun *m, size_t pos, struct extsort_rec *r)
 {
-	if (pos + 16 < m->n)
-		__builtin_prefetch(rec_at(m, m->order[pos + 16].idx));
+	if (pos + 32 < m->n)
+		__builtin_prefetch(rec_at(m, m->order[pos + 32].idx));
 	const struct rechead *h = rec_at(m, m->order[pos].idx);
 	r->key = strtab_str(m->keys, h->keyid, &r->keylen);
 	r->ts = h->ts;
@@ -420,17 +420,19 @@ extsort_add(struct extsort *s, const char *key, size_t keylen, int64_t ts,
 	    (mem_used(s) + need + keylen + PER_RECORD > s->memory ||
 		m->data.len + need >= ARENA_MAX || m->n == UINT32_MAX))
 		spill(s);
-	if (s->sorted && s->nrec) {
-		int c = cmp_key(key, keylen, s->prevkey.data, s->prevkey.len);
+	if (s->sorted) {
+		/* still in order? (once not, nothing to follow) */
+		int c = s->nrec
+		    ? cmp_key(key, keylen, s->prevkey.data, s->prevkey.len)
+		    : 1;
 		if (c < 0 || (c == 0 && ts < s->prevts))
 			s->sorted = 0;
+		else if (c > 0) {
+			buf_clear(&s->prevkey);
+			buf_add(&s->prevkey, key, keylen);
+		}
+		s->prevts = ts;
 	}
-	if (s->nrec == 0 || keylen != s->prevkey.len ||
-	    memcmp(key, s->prevkey.data, keylen) != 0) {
-		buf_clear(&s->prevkey);
-		buf_add(&s->prevkey, key, keylen);
-	}
-	s->prevts = ts;
 	struct rechead h;
 	h.ts = ts;
 	h.keyid = 0;
