@@ -1,7 +1,7 @@
 /*
  * extsort: bounded-memory stable sort by (key, time) (extsort.h).
  *
- * In memory a run is a table of the run's distinct keys (strtab) with a
+ * In memory a run is a table of the run's distinct keys (ktab) with a
  * count of records per key, and an arena of records.  Sorting ranks the
  * distinct keys bytewise, deals the records into per-key ranges in the
  * order they were added, then sorts each range by time with a stable sort;
@@ -33,12 +33,11 @@
  * record's offset / 8.
  */
 struct memrun {
-	struct strtab *keys;
+	struct ktab *keys;
 	size_t keybytes;
 	size_t n;
 	struct buf data;
-	uint32_t *count; /* records per key id */
-	size_t countcap;
+	uint32_t *count; /* while sorting: records, then range, per key id */
 	struct radix_item *order; /* the sorted items */
 	struct radix_item *items;
 	size_t itemcap;
@@ -72,7 +71,7 @@ struct extsort {
 	size_t memory;
 	struct {
 		size_t roff, koff, klen;
-		uint64_t hash;
+		uint32_t hash;
 	} pend[PENDING];
 	size_t npend;
 	struct buf pendkeys;
@@ -105,13 +104,181 @@ cmp_rec(const struct extsort_rec *a, const struct extsort_rec *b)
 	return (a->ts > b->ts) - (a->ts < b->ts);
 }
 
+/* ---- the key table ---- */
+
+/*
+ * The distinct keys of a memory run.  Unlike a general strtab, a slot
+ * holds the key itself when it has at most 16 bytes (person keys do), so a
+ * lookup costs one cache miss, not three (slot, entry, string): the keys
+ * of a run in random order miss the caches nearly every time.  Slots are at
+ * most half full; the bytes of every key are also kept in an append-only
+ * arena for ktab_str.
+ */
+#define KT_INLINE 16
+#define KT_BLOCK (1 << 20)
+
+struct kslot {
+	uint32_t hash; /* the top half of the key's strtab_hash */
+	uint32_t id1;  /* id + 1; 0: empty */
+	uint32_t len;
+	uint32_t count; /* records with the key */
+	char inl[KT_INLINE];
+};
+
+struct kent {
+	const char *s;
+	size_t n;
+};
+
+struct ktab {
+	struct kslot *slot;
+	size_t mask;
+	struct kent *ent;
+	uint32_t n, cap;
+	char **blocks;
+	size_t nblocks, used, bsize;
+};
+
+static struct ktab *
+ktab_new(void)
+{
+	struct ktab *t = xcalloc(1, sizeof *t);
+	t->mask = 1023;
+	t->slot = xcalloc(t->mask + 1, sizeof *t->slot);
+	return t;
+}
+
+static void
+ktab_free(struct ktab *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->nblocks; i++)
+		free(t->blocks[i]);
+	free(t->blocks);
+	free(t->slot);
+	free(t->ent);
+	free(t);
+}
+
+static uint32_t
+ktab_count(const struct ktab *t)
+{
+	return t->n;
+}
+
+/* count[id] = the records with key id, for every id. */
+static void
+ktab_counts(const struct ktab *t, uint32_t *count)
+{
+	for (size_t i = 0; i <= t->mask; i++)
+		if (t->slot[i].id1)
+			count[t->slot[i].id1 - 1] = t->slot[i].count;
+}
+
+static const char *
+ktab_str(const struct ktab *t, uint32_t id, size_t *n)
+{
+	*n = t->ent[id].n;
+	return t->ent[id].s;
+}
+
+static void
+ktab_prefetch(const struct ktab *t, uint32_t h)
+{
+	__builtin_prefetch(&t->slot[h & t->mask]);
+}
+
+static size_t
+ktab_probe(const struct ktab *t, const char *s, size_t n, uint32_t h)
+{
+	size_t i = h & t->mask;
+	for (;;) {
+		const struct kslot *k = &t->slot[i];
+		if (!k->id1)
+			return i;
+		if (k->hash == h && k->len == n &&
+		    memcmp(n <= KT_INLINE ? k->inl : t->ent[k->id1 - 1].s, s,
+			n) == 0)
+			return i;
+		i = (i + 1) & t->mask;
+	}
+}
+
+static void
+ktab_grow(struct ktab *t)
+{
+	size_t size = (t->mask + 1) * 2;
+	struct kslot *slot = xcalloc(size, sizeof *slot);
+	for (size_t i = 0; i <= t->mask; i++) {
+		if (!t->slot[i].id1)
+			continue;
+		size_t k = t->slot[i].hash & (size - 1);
+		while (slot[k].id1)
+			k = (k + 1) & (size - 1);
+		slot[k] = t->slot[i];
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->mask = size - 1;
+	mem_hugepages(slot, size * sizeof *slot);
+}
+
+/*
+ * The id of s[0..n) with hash h (the top half of strtab_hash), added when
+ * new; counts one more record with the key.
+ */
+static uint32_t
+ktab_intern(struct ktab *t, const char *s, size_t n, uint32_t h, int *added)
+{
+	size_t i = ktab_probe(t, s, n, h);
+	*added = 0;
+	if (t->slot[i].id1) {
+		t->slot[i].count++;
+		return t->slot[i].id1 - 1;
+	}
+	if (n > UINT32_MAX || t->n == UINT32_MAX - 1)
+		err_die("too many or too long keys");
+	if (t->nblocks == 0 || t->used + n + 1 > t->bsize) {
+		size_t size = n + 1 > KT_BLOCK ? n + 1 : KT_BLOCK;
+		t->blocks =
+		    xreallocarray(t->blocks, t->nblocks + 1, sizeof *t->blocks);
+		t->blocks[t->nblocks++] = xmalloc(size);
+		t->bsize = size;
+		t->used = 0;
+	}
+	char *p = t->blocks[t->nblocks - 1] + t->used;
+	if (n)
+		memcpy(p, s, n);
+	p[n] = '\0';
+	t->used += n + 1;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 1024;
+		t->ent = xreallocarray(t->ent, t->cap, sizeof *t->ent);
+	}
+	uint32_t id = t->n++;
+	t->ent[id].s = p;
+	t->ent[id].n = n;
+	struct kslot *k = &t->slot[i];
+	k->hash = h;
+	k->id1 = id + 1;
+	k->len = (uint32_t)n;
+	k->count = 1;
+	if (n <= KT_INLINE)
+		memcpy(k->inl, s, n);
+	*added = 1;
+	if ((size_t)t->n * 2 > t->mask + 1)
+		ktab_grow(t);
+	return id;
+}
+
 struct extsort *
 extsort_new(size_t memory, const char *tmpdir)
 {
 	struct extsort *s = xcalloc(1, sizeof *s);
 	s->memory = memory;
 	s->tmpdir = tmpdir ? xstrdup(tmpdir) : NULL;
-	s->m.keys = strtab_new();
+	s->m.keys = ktab_new();
 	s->sorted = 1;
 	return s;
 }
@@ -121,7 +288,7 @@ mem_used(const struct extsort *s)
 {
 	const struct memrun *m = &s->m;
 	return m->data.len + m->n * sizeof(struct radix_item) + m->keybytes +
-	    strtab_count(m->keys) * 28;
+	    ktab_count(m->keys) * 72;
 }
 
 /* ---- sorting a memory run ---- */
@@ -203,13 +370,16 @@ memrun_sort(struct memrun *m, int in_order)
 		}
 		return;
 	}
-	uint32_t nk = strtab_count(m->keys);
+	uint32_t nk = ktab_count(m->keys);
 	struct keyent *ke = xreallocarray(NULL, nk, sizeof *ke);
 	for (uint32_t i = 0; i < nk; i++) {
-		ke[i].s = strtab_str(m->keys, i, &ke[i].n);
+		ke[i].s = ktab_str(m->keys, i, &ke[i].n);
 		ke[i].id = i;
 	}
 	qsort(ke, nk, sizeof *ke, cmp_keyent);
+	free(m->count);
+	m->count = xreallocarray(NULL, nk ? nk : 1, sizeof *m->count);
+	ktab_counts(m->keys, m->count);
 	/* m->count[id] becomes the start of the key's range */
 	size_t acc = 0;
 	for (uint32_t r = 0; r < nk; r++) {
@@ -241,7 +411,7 @@ memrun_get(const struct memrun *m, size_t pos, struct extsort_rec *r)
 	if (pos + 32 < m->n)
 		__builtin_prefetch(rec_at(m, m->order[pos + 32].idx));
 	const struct rechead *h = rec_at(m, m->order[pos].idx);
-	r->key = strtab_str(m->keys, h->keyid, &r->keylen);
+	r->key = ktab_str(m->keys, h->keyid, &r->keylen);
 	r->ts = h->ts;
 	r->data = h + 1;
 	r->len = h->len;
@@ -250,10 +420,8 @@ memrun_get(const struct memrun *m, size_t pos, struct extsort_rec *r)
 static void
 memrun_reset(struct memrun *m)
 {
-	if (m->count)
-		memset(m->count, 0, m->countcap * sizeof *m->count);
-	strtab_free(m->keys);
-	m->keys = strtab_new();
+	ktab_free(m->keys);
+	m->keys = ktab_new();
 	m->keybytes = 0;
 	m->n = 0;
 	buf_clear(&m->data);
@@ -378,33 +546,25 @@ flush_pending(struct extsort *s)
 {
 	struct memrun *m = &s->m;
 	size_t n = s->npend;
+	for (size_t i = 0; i < n; i++)
+		s->pend[i].hash =
+		    (uint32_t)(strtab_hash(s->pendkeys.data + s->pend[i].koff,
+				   s->pend[i].klen) >>
+			32);
+	/* a few lookups ahead: enough misses in flight, not too many */
+	for (size_t i = 0; i < n && i < 16; i++)
+		ktab_prefetch(m->keys, s->pend[i].hash);
 	for (size_t i = 0; i < n; i++) {
-		s->pend[i].hash = strtab_hash(
-		    s->pendkeys.data + s->pend[i].koff, s->pend[i].klen);
-		strtab_prefetch(m->keys, s->pend[i].hash, 0);
-	}
-	for (int stage = 1; stage <= 2; stage++)
-		for (size_t i = 0; i < n; i++)
-			strtab_prefetch(m->keys, s->pend[i].hash, stage);
-	for (size_t i = 0; i < n; i++) {
+		if (i + 16 < n)
+			ktab_prefetch(m->keys, s->pend[i + 16].hash);
 		int added;
 		struct rechead *h =
 		    (struct rechead *)(void *)(m->data.data + s->pend[i].roff);
-		h->keyid = strtab_intern_hashed(m->keys,
-		    s->pendkeys.data + s->pend[i].koff, s->pend[i].klen,
-		    s->pend[i].hash, &added);
-		if (added) {
+		h->keyid =
+		    ktab_intern(m->keys, s->pendkeys.data + s->pend[i].koff,
+			s->pend[i].klen, s->pend[i].hash, &added);
+		if (added)
 			m->keybytes += s->pend[i].klen + 1;
-			if (h->keyid >= m->countcap) {
-				size_t old = m->countcap;
-				m->countcap = old ? 2 * old : 1024;
-				m->count = xreallocarray(
-				    m->count, m->countcap, sizeof *m->count);
-				memset(m->count + old, 0,
-				    (m->countcap - old) * sizeof *m->count);
-			}
-		}
-		m->count[h->keyid]++;
 	}
 	s->npend = 0;
 	buf_clear(&s->pendkeys);
@@ -678,7 +838,7 @@ extsort_free(struct extsort *s)
 		spool_close(s->runs[i]);
 	free(s->runs);
 	struct memrun *m = &s->m;
-	strtab_free(m->keys);
+	ktab_free(m->keys);
 	free(m->items);
 	free(m->count);
 	buf_free(&m->data);
