@@ -527,7 +527,9 @@ flush_person(struct run *run)
  * on two threads: the main thread merges the sorted records into one batch
  * while a writer works out and writes the persons of the other.  The
  * writer alone formats and writes (the name tables are no longer changed
- * by then); --sorted input is gathered and written on one thread.
+ * by then); --sorted input is gathered and written on one thread.  lib/ts
+ * caches the last date it parsed and the last it formatted, in statics:
+ * only the reader thread parses times and only the writer formats them.
  */
 #define PB_EVENTS 16384
 

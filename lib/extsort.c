@@ -55,6 +55,7 @@ struct cursor {
 	int64_t ts;     /* its time */
 	int ended;
 	struct extsort_rec cur;
+	uint64_t pfx; /* key_prefix of cur.key: most comparisons end there */
 };
 
 struct merge {
@@ -306,6 +307,52 @@ cmp_keyent(const void *x, const void *y)
 	return cmp_key(a->s, a->n, b->s, b->n);
 }
 
+/* The first 8 bytes of a key, big-endian, zero-padded: bytewise order. */
+static uint64_t
+key_prefix(const char *s, size_t n)
+{
+	unsigned char b[8] = { 0 };
+	memcpy(b, s, n < 8 ? n : 8);
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+/*
+ * Sorts the distinct keys bytewise: a radix sort on their first 8 bytes,
+ * then a comparison sort of each group sharing them (most groups have one
+ * key).
+ */
+static void
+rank_keys(struct keyent *ke, uint32_t nk)
+{
+	if (nk < 2)
+		return;
+	struct radix_item *a = xreallocarray(NULL, nk, sizeof *a);
+	struct radix_item *t = xreallocarray(NULL, nk, sizeof *t);
+	for (uint32_t i = 0; i < nk; i++) {
+		a[i].key = key_prefix(ke[i].s, ke[i].n);
+		a[i].idx = i;
+	}
+	struct radix_item *r = radix_sort(a, t, nk);
+	struct keyent *sorted = xreallocarray(NULL, nk, sizeof *sorted);
+	for (uint32_t i = 0; i < nk; i++)
+		sorted[i] = ke[r[i].idx];
+	for (uint32_t i = 0; i < nk;) {
+		uint32_t j = i + 1;
+		while (j < nk && r[j].key == r[i].key)
+			j++;
+		if (j - i > 1)
+			qsort(sorted + i, j - i, sizeof *sorted, cmp_keyent);
+		i = j;
+	}
+	memcpy(ke, sorted, nk * sizeof *ke);
+	free(sorted);
+	free(a);
+	free(t);
+}
+
 struct rechead {
 	int64_t ts;
 	uint32_t keyid, len;
@@ -376,7 +423,7 @@ memrun_sort(struct memrun *m, int in_order)
 		ke[i].s = ktab_str(m->keys, i, &ke[i].n);
 		ke[i].id = i;
 	}
-	qsort(ke, nk, sizeof *ke, cmp_keyent);
+	rank_keys(ke, nk);
 	free(m->count);
 	m->count = xreallocarray(NULL, nk ? nk : 1, sizeof *m->count);
 	ktab_counts(m->keys, m->count);
@@ -640,6 +687,7 @@ cursor_next(struct cursor *c)
 		if (c->pos == c->m->n)
 			return 0;
 		memrun_get(c->m, c->pos++, &c->cur);
+		c->pfx = key_prefix(c->cur.key, c->cur.keylen);
 		return 1;
 	}
 	if (c->pos == c->rec.len) {
@@ -664,6 +712,7 @@ cursor_next(struct cursor *c)
 		buf_add(&c->key, c->rec.data + c->pos, (size_t)kl);
 		c->pos += (size_t)kl;
 		c->ts = 0;
+		c->pfx = key_prefix(c->key.data, c->key.len);
 	}
 	uint64_t z = get_varint(c);
 	c->ts = (int64_t)((uint64_t)c->ts + (z >> 1 ^ (~(z & 1) + 1)));
@@ -682,6 +731,8 @@ cursor_next(struct cursor *c)
 static int
 heap_less(const struct merge *g, size_t a, size_t b)
 {
+	if (g->c[a].pfx != g->c[b].pfx)
+		return g->c[a].pfx < g->c[b].pfx;
 	int c = cmp_rec(&g->c[a].cur, &g->c[b].cur);
 	return c < 0 || (c == 0 && a < b);
 }

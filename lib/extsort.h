@@ -7,16 +7,19 @@
  * in (the sort is stable).
  *
  * Records are kept in memory up to the budget given to extsort_new; past
- * it the records held are sorted (a radix sort on the key's rank among
- * the run's distinct keys and the time) and written as a sorted run to an
+ * it the records held are sorted (dealt into per-key ranges in the
+ * bytewise order of the run's distinct keys, then each range sorted by
+ * time) and written as a sorted run, compactly encoded, to an
  * unlinked temporary file compressed with zlib's fastest level (lib/spool),
  * so no file survives any exit.  extsort_finish then merges the runs and
  * the records still in memory (a k-way merge on a heap; more than
  * EXTSORT_FANIN runs are first merged in groups).  When every record was
  * added already in order, the in-memory sort is skipped.
  *
- * Budget accounting counts the records' bytes and the per-record arrays
- * and scratch of the sort, so the budget is close to the real peak.
+ * Budget accounting counts the records' bytes, the per-record item of the
+ * sort and the key table, so the budget is close to the real peak (the
+ * merge adds a few buffers per run).  Not thread-safe: one thread uses a
+ * sorter.
  */
 #ifndef JT_EXTSORT_H
 #define JT_EXTSORT_H

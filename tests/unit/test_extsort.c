@@ -8,7 +8,7 @@
 #include "rng.h"
 
 struct ref {
-	char key[16];
+	char key[40];
 	size_t keylen;
 	int64_t ts;
 	uint64_t seq;
@@ -34,6 +34,8 @@ cmp_ref(const void *x, const void *y)
  * times (many ties), sorted with the given budget; the payload is the
  * record's sequence number, so the order of ties is checked too.
  */
+static const char *key_format = "k%llu";
+
 static size_t
 check_random(size_t n, size_t nkeys, size_t memory, uint64_t seed)
 {
@@ -96,6 +98,24 @@ test_spilled(void **state)
 	assert_true(runs > EXTSORT_FANIN);
 }
 
+/*
+ * Keys sharing their first 8 bytes (ranked by a comparison after the
+ * radix sort on them), and keys too long to be held in the key table's
+ * slots.
+ */
+static void
+test_long_keys(void **state)
+{
+	(void)state;
+	key_format = "person-%llu";
+	assert_int_equal(check_random(8000, 700, 1 << 30, 5), 0);
+	assert_true(check_random(8000, 700, 100000, 6) > 1);
+	key_format = "a-rather-long-person-key-%llu";
+	assert_int_equal(check_random(8000, 700, 1 << 30, 7), 0);
+	assert_true(check_random(8000, 700, 100000, 8) > 1);
+	key_format = "k%llu";
+}
+
 static void
 test_sorted_input(void **state)
 {
@@ -150,6 +170,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_in_memory),
 		cmocka_unit_test(test_spilled),
+		cmocka_unit_test(test_long_keys),
 		cmocka_unit_test(test_sorted_input),
 		cmocka_unit_test(test_empty),
 	};
