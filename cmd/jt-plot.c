@@ -40,6 +40,7 @@ enum {
 	KEY_TOP,
 	KEY_MEASURE,
 	KEY_MODELS,
+	KEY_ALL_SIGNALS,
 };
 
 static const struct cli_opt opts[] = {
@@ -60,6 +61,8 @@ static const struct cli_opt opts[] = {
 	    "attribution bars: conversions (default), value or share" },
 	{ "models", KEY_MODELS, CLI_ARG, "LIST",
 	    "attribution: draw only these models (default: every model)" },
+	{ "all-signals", KEY_ALL_SIGNALS, CLI_NOARG, NULL,
+	    "friction: also draw dropoff and dead_end rows" },
 	CLI_COMMON_OUT,
 	CLI_COMMON_QUIET,
 	CLI_COMMON_REJECTS,
@@ -552,6 +555,7 @@ main(int argc, char **argv)
 		case KEY_HEIGHT:
 			po.height = (int)cli_int("--height", c.arg, 100, 10000);
 			break;
+		case KEY_ALL_SIGNALS: po.all_signals = 1; break;
 		case KEY_TOP:
 			po.top = (size_t)cli_int("--top", c.arg, 1, 100000);
 			break;

@@ -1070,6 +1070,16 @@ script_funnel(const struct plot *p, const struct plot_opts *o, struct buf *b)
 
 /* ---- friction ---- */
 
+/* A dropoff or dead_end row: journeys lost by definition, not a cause. */
+static int
+outcome_signal(const struct plot *p, const struct frow *x)
+{
+	size_t n;
+	const char *s = str(p, x->signal, &n);
+	return (n == 7 && memcmp(s, "dropoff", 7) == 0) ||
+	    (n == 8 && memcmp(s, "dead_end", 8) == 0);
+}
+
 static void
 friction_label(struct buf *l, const struct plot *p, const struct frow *x)
 {
@@ -1106,19 +1116,36 @@ script_friction(const struct plot *p, const struct plot_opts *o, struct buf *b)
 		empty_chart(b, p, o, title);
 		return;
 	}
+	/*
+	 * Drop-offs and dead ends count journeys lost by definition, often
+	 * thousands: on one axis they would shrink the behavioural signals
+	 * to nothing, so they are left out while there is any other row
+	 * (the funnel chart draws the drop-offs), unless asked for.
+	 */
+	int behavioural = 0;
+	for (size_t i = 0; i < p->nrows; i++)
+		behavioural |= !outcome_signal(p, &rows[i]);
 	/* labels first: the sort breaks ties by label */
 	struct buf *labs = xcalloc(p->nrows, sizeof *labs);
 	struct rank *rk = xcalloc(p->nrows, sizeof *rk);
+	size_t eligible = 0;
 	for (size_t i = 0; i < p->nrows; i++) {
 		friction_label(&labs[i], p, &rows[i]);
 		rk[i].idx = i;
 		rk[i].key = rows[i].impact;
 		rk[i].group = !rows[i].ranked;
+		if (behavioural && !o->all_signals &&
+		    outcome_signal(p, &rows[i]))
+			rk[i].group = 2;
+		else
+			eligible++;
 		rk[i].name = labs[i].data;
 		rk[i].namelen = labs[i].len;
 	}
 	/* ranked signals by impact, then the unranked (jt-friction's order) */
 	qsort(rk, p->nrows, sizeof *rk, rank_cmp);
+	if (shown > eligible)
+		shown = eligible;
 	double mn = 0, mx = 0;
 	int unranked = 0;
 	for (size_t r = 0; r < shown; r++) {
@@ -1129,7 +1156,13 @@ script_friction(const struct plot *p, const struct plot_opts *o, struct buf *b)
 			mx = x->impact;
 		unranked |= !x->ranked;
 	}
-	preamble(b, p, o, 1000, imax(600, 140 + 28 * (int)shown),
+	/* wide enough for the longest label beside a 500-pixel plot */
+	size_t longest = 0;
+	for (size_t r = 0; r < shown; r++)
+		if (rk[r].namelen > longest)
+			longest = rk[r].namelen;
+	int width = imax(1000, 700 + 7 * (int)(longest < 300 ? longest : 300));
+	preamble(b, p, o, width, imax(600, 140 + 28 * (int)shown),
 	    "friction signals by impact, coloured by channel, unranked "
 	    "hatched",
 	    title);
@@ -1189,7 +1222,8 @@ script_friction(const struct plot *p, const struct plot_opts *o, struct buf *b)
 	    "  '' using (column(5) != 0 ? NaN : column(2)/2):($0):"
 	    "(abs(column(2))/2):(0.38):(column(6)) with boxxyerror "
 	    "fs pattern 4 border rgb '#404040' lc rgb variable notitle, \\\n"
-	    "  '' using 2:($0):7 with labels left notitle",
+	    "  '' using (column(2) > 0 ? column(2) : 0):($0):7 with labels "
+	    "left notitle",
 	    shown - 1, mn < 0 ? mn - 0.15 * span : 0, mx + 0.6 * span);
 	/* the legend: each channel drawn, in order of first appearance */
 	uint32_t nstr = strtab_count(p->str);

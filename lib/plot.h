@@ -46,6 +46,7 @@ struct plot_opts {
 	const char *output; /* file for "set output", NULL: gnuplot's stdout */
 	size_t top;         /* 0: the chart's default (plot_default_top) */
 	enum plot_measure measure; /* attribution only */
+	int all_signals; /* friction: also dropoff and dead_end rows */
 };
 
 /* The chart named s ("attribution", ...): 0 and *out set, or -1. */

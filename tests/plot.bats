@@ -148,10 +148,17 @@ repeat_contact: call (call_center)
 slow_step: payment (app) [app_version=5.2.0]
 loop: login_page (web)
 loop: cart (web)
-dropoff: cart (web) [cart]
-dead_end: product (web)
+error: payment_failed (app)
 W
 	diff want order
+	# drop-offs and dead ends only when asked for, after the others
+	"$PL" friction --all-signals --top 8 --script "$P/friction.csv" >all.gp
+	sed -n '/^\$friction << EOD/,/^EOD/p' all.gp | grep '^"' | cut -d'"' -f2 | sed -n '7,8p' >order
+	printf 'dropoff: cart (web) [cart]\ndead_end: product (web)\n' >want
+	diff want order
+	# a report of drop-offs and dead ends only still draws them
+	awk -F, 'NR == 1 || $1 == "dropoff" || $1 == "dead_end"' "$P/friction.csv" >only.csv
+	"$PL" friction --script only.csv | grep -q '^"dropoff: cart (web) \[cart\]"'
 	grep -q "fs pattern 4" fr.gp
 	grep -q "keyentry with boxes fs solid 0.85 lc rgb '#d62728' title 'call_center'" fr.gp
 	grep -q "title 'not ranked'" fr.gp

@@ -374,17 +374,25 @@ test_friction(void **state)
 	assert_string_equal(
 	    line_of(s, "set xrange"), "set xrange [-2.05:10.2]");
 	assert_null(strstr(s, "'not ranked'"));
+	/* every row: the drop-off is left out while there are causes */
 	o.top = 0;
+	s = script(p, &o);
+	assert_null(strstr(block(s, "$friction"), "dropoff"));
+	assert_null(strstr(s, "'not ranked'"));
+	/* unless asked for, then after them, hatched */
+	o.all_signals = 1;
 	s = script(p, &o);
 	assert_non_null(strstr(
 	    block(s, "$friction"), "\"dropoff: cart (web)\" 300 300 NaN 0 "));
 	assert_non_null(strstr(s, "title 'not ranked'"));
+	o.all_signals = 0;
 	plot_free(p);
 
 	/* without journeys or z, the label says only what is known */
 	p = plot_new(PLOT_FRICTION);
 	plot_add_friction(p, "error", "", "", "", NAN, 2, NAN, 1);
 	plot_add_friction(p, "dead_end", "", "x", "", NAN, 1, NAN, 0);
+	o.all_signals = 1;
 	s = script(p, &o);
 	snprintf(want, sizeof want,
 	    "\"error\" 2 NaN NaN 1 %u \"  2.0\"\n"
