@@ -579,14 +579,20 @@ spill(struct extsort *s)
 	s->spilled += spool_size(w.sp);
 	add_run(s, w.sp);
 	memrun_reset(m);
+	/* the items are counted per record: not kept while the arena refills */
+	free(m->items);
+	m->items = NULL;
+	m->itemcap = 0;
+	free(m->count);
+	m->count = NULL;
 }
 
 /*
  * Key ids are looked up a batch at a time: the hashes of the batch's keys
- * are computed, then the slots, entries and strings they need are
- * prefetched stage by stage, so the cache misses of a big key table
- * overlap instead of stalling one by one.  Records are in the arena
- * already; only their key id waits for the batch.
+ * are computed, then each slot is prefetched 16 lookups ahead of its own,
+ * so the cache misses of a big key table overlap instead of stalling one
+ * by one.  Records are in the arena already; only their key id waits for
+ * the batch.
  */
 static void
 flush_pending(struct extsort *s)
