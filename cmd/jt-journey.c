@@ -1381,7 +1381,8 @@ summary(struct run *run, struct extsort *xs)
 	if (xs) {
 		if (extsort_runs(xs))
 			buf_printf(&b,
-			    "; sorted with %zu runs on disk (%.1f MB)",
+			    "; sorted with %zu runs on disk (%.1f MB before "
+			    "compression)",
 			    extsort_runs(xs),
 			    (double)extsort_spilled(xs) / (1 << 20));
 		else if (extsort_was_sorted(xs))

@@ -288,8 +288,11 @@ static size_t
 mem_used(const struct extsort *s)
 {
 	const struct memrun *m = &s->m;
-	return m->data.len + m->n * sizeof(struct radix_item) + m->keybytes +
-	    ktab_count(m->keys) * 72;
+	const struct ktab *k = m->keys;
+	/* the key table, and per key what ranking the keys takes */
+	size_t keys = (k->mask + 1) * sizeof(struct kslot) +
+	    k->cap * sizeof(struct kent) + m->keybytes + k->n * 64;
+	return m->data.len + m->n * sizeof(struct radix_item) + keys;
 }
 
 /* ---- sorting a memory run ---- */
