@@ -257,8 +257,8 @@ EOF
 bot,1,web,2026-09-21T14:13:20.000Z,2026-10-26T07:32:20.000Z,50000,page_view,page_view
 zed,1,email,2026-10-01T00:00:00.000Z,2026-10-01T00:00:00.000Z,1,email_click,email_click" ]
 	"$JJ" -q --output events --memory 1M bot.csv >ev.csv
-	[ "$(sed -n 2p ev.csv)" = "2026-09-21T14:13:20.000Z,bot,web,page_view,bot:1,1,1" ]
-	[ "$(sed -n 50001p ev.csv)" = "2026-10-26T07:32:20.000Z,bot,web,page_view,bot:1,1,50000" ]
+	[ "$(sed -n 2p ev.csv)" = "1790000000,bot,web,page_view,bot:1,1,1" ]
+	[ "$(sed -n 50001p ev.csv)" = "1792999940,bot,web,page_view,bot:1,1,50000" ]
 	run -0 "$JJ" -q --sorted --output sessions ev.csv
 	[ "${lines[1]}" = "bot,1,web,2026-09-21T14:13:20.000Z,2026-10-26T07:32:20.000Z,50000,page_view,page_view" ]
 }
