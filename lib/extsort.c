@@ -572,7 +572,7 @@ spill(struct extsort *s)
 	struct memrun *m = &s->m;
 	flush_pending(s);
 	memrun_sort(m, s->sorted);
-	struct runw w = { spool_open(s->tmpdir, 0, 1), { 0 }, { 0 }, 0, 0 };
+	struct runw w = { spool_open(s->tmpdir, 0, 2), { 0 }, { 0 }, 0, 0 };
 	struct extsort_rec r;
 	for (size_t p = 0; p < m->n; p++) {
 		memrun_get(m, p, &r);
@@ -845,7 +845,7 @@ extsort_finish(struct extsort *s)
 			struct merge g;
 			merge_over(s, &g, i, to, 0);
 			s->runs = keep;
-			struct runw w = { spool_open(s->tmpdir, 0, 1), { 0 },
+			struct runw w = { spool_open(s->tmpdir, 0, 2), { 0 },
 				{ 0 }, 0, 0 };
 			struct extsort_rec r;
 			while (merge_next(&g, &r))
