@@ -62,7 +62,7 @@ static const struct cli_opt opts[] = {
 	{ "conversion", KEY_CONVERSION, CLI_ARG, "REGEX",
 	    "conversion events (default '^(purchase|conversion|order)$')" },
 	{ "lookback", KEY_LOOKBACK, CLI_ARG, "DURATION",
-	    "leave out touches this long before the conversion (default 30d; "
+	    "leave out touches older than this at the conversion (default 30d; "
 	    "0: no limit)" },
 	{ "max-touches", KEY_MAX_TOUCHES, CLI_ARG, "N",
 	    "keep the last N touches of a journey (default 0: all)" },
