@@ -62,7 +62,7 @@ static const struct cli_opt opts[] = {
 	{ "conversion", KEY_CONVERSION, CLI_ARG, "REGEX",
 	    "conversion events (default '^(purchase|conversion|order)$')" },
 	{ "lookback", KEY_LOOKBACK, CLI_ARG, "DURATION",
-	    "leave out touches this long before the conversion (default 30d; "
+	    "leave out touches older than this at the conversion (default 30d; "
 	    "0: no limit)" },
 	{ "max-touches", KEY_MAX_TOUCHES, CLI_ARG, "N",
 	    "keep the last N touches of a journey (default 0: all)" },
@@ -1381,7 +1381,8 @@ summary(struct run *run, struct extsort *xs)
 	if (xs) {
 		if (extsort_runs(xs))
 			buf_printf(&b,
-			    "; sorted with %zu runs on disk (%.1f MB)",
+			    "; sorted with %zu runs on disk (%.1f MB before "
+			    "compression)",
 			    extsort_runs(xs),
 			    (double)extsort_spilled(xs) / (1 << 20));
 		else if (extsort_was_sorted(xs))

@@ -288,8 +288,11 @@ static size_t
 mem_used(const struct extsort *s)
 {
 	const struct memrun *m = &s->m;
-	return m->data.len + m->n * sizeof(struct radix_item) + m->keybytes +
-	    ktab_count(m->keys) * 72;
+	const struct ktab *k = m->keys;
+	/* the key table, and per key what ranking the keys takes */
+	size_t keys = (k->mask + 1) * sizeof(struct kslot) +
+	    k->cap * sizeof(struct kent) + m->keybytes + k->n * 64;
+	return m->data.len + m->n * sizeof(struct radix_item) + keys;
 }
 
 /* ---- sorting a memory run ---- */
@@ -569,7 +572,7 @@ spill(struct extsort *s)
 	struct memrun *m = &s->m;
 	flush_pending(s);
 	memrun_sort(m, s->sorted);
-	struct runw w = { spool_open(s->tmpdir, 0, 1), { 0 }, { 0 }, 0, 0 };
+	struct runw w = { spool_open(s->tmpdir, 0, 2), { 0 }, { 0 }, 0, 0 };
 	struct extsort_rec r;
 	for (size_t p = 0; p < m->n; p++) {
 		memrun_get(m, p, &r);
@@ -579,14 +582,20 @@ spill(struct extsort *s)
 	s->spilled += spool_size(w.sp);
 	add_run(s, w.sp);
 	memrun_reset(m);
+	/* the items are counted per record: not kept while the arena refills */
+	free(m->items);
+	m->items = NULL;
+	m->itemcap = 0;
+	free(m->count);
+	m->count = NULL;
 }
 
 /*
  * Key ids are looked up a batch at a time: the hashes of the batch's keys
- * are computed, then the slots, entries and strings they need are
- * prefetched stage by stage, so the cache misses of a big key table
- * overlap instead of stalling one by one.  Records are in the arena
- * already; only their key id waits for the batch.
+ * are computed, then each slot is prefetched 16 lookups ahead of its own,
+ * so the cache misses of a big key table overlap instead of stalling one
+ * by one.  Records are in the arena already; only their key id waits for
+ * the batch.
  */
 static void
 flush_pending(struct extsort *s)
@@ -836,7 +845,7 @@ extsort_finish(struct extsort *s)
 			struct merge g;
 			merge_over(s, &g, i, to, 0);
 			s->runs = keep;
-			struct runw w = { spool_open(s->tmpdir, 0, 1), { 0 },
+			struct runw w = { spool_open(s->tmpdir, 0, 2), { 0 },
 				{ 0 }, 0, 0 };
 			struct extsort_rec r;
 			while (merge_next(&g, &r))

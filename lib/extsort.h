@@ -10,7 +10,8 @@
  * it the records held are sorted (dealt into per-key ranges in the
  * bytewise order of the run's distinct keys, then each range sorted by
  * time) and written as a sorted run, compactly encoded, to an
- * unlinked temporary file compressed with zlib's fastest level (lib/spool),
+ * unlinked temporary file compressed with zlib's fastest mode (level 1,
+ * Huffman coding only: the encoding has left little else) (lib/spool),
  * so no file survives any exit.  extsort_finish then merges the runs and
  * the records still in memory (a k-way merge on a heap; more than
  * EXTSORT_FANIN runs are first merged in groups).  When every record was

@@ -51,7 +51,10 @@ spill(struct spool *s)
 	unlink(path.data); /* gone on every exit path */
 	buf_free(&path);
 	int fd = dup(s->fd);
-	s->gz = fd < 0 ? NULL : gzdopen(fd, s->compress ? "wb1" : "wT");
+	const char *mode = s->compress == 2 ? "wb1h"
+	    : s->compress                   ? "wb1"
+					    : "wT";
+	s->gz = fd < 0 ? NULL : gzdopen(fd, mode);
 	if (!s->gz)
 		err_die("%s: cannot write a temporary file", s->dir);
 	gzbuffer(s->gz, 1 << 18);

@@ -16,7 +16,8 @@ struct spool;
 
 /*
  * tmpdir NULL means $TMPDIR or /tmp; memory is the budget in bytes before
- * spilling to the file; compress: gzip level 1 on the file.
+ * spilling to the file; compress: 1 gzip level 1 on the file, 2 level 1
+ * with Huffman coding only (zlib's fastest, for bytes already compact).
  */
 struct spool *spool_open(const char *tmpdir, size_t memory, int compress);
 /* Appends n bytes; dies on a write error, naming the folder. */

@@ -246,6 +246,23 @@ EOF
 	[ "$(grep ',p0,' mem.csv | cut -d, -f3 | head -3 | tr '\n' ' ')" = "c0 c3000 c6000 " ]
 }
 
+@test "one large person, in reverse order, spilled: one visit of every event" {
+	# 50,000 events a minute apart, newest first, and a second person
+	awk 'BEGIN { print "ts,person,channel,event"
+		for (i = 49999; i >= 0; i--)
+			printf "%d,bot,web,page_view\n", 1790000000 + 60 * i
+		print "2026-10-01T00:00:00Z,zed,email,email_click" }' >bot.csv
+	run -0 "$JJ" -q --output sessions --memory 1M bot.csv
+	[ "$output" = "person,session,channel,start,end,events,first_event,last_event
+bot,1,web,2026-09-21T14:13:20.000Z,2026-10-26T07:32:20.000Z,50000,page_view,page_view
+zed,1,email,2026-10-01T00:00:00.000Z,2026-10-01T00:00:00.000Z,1,email_click,email_click" ]
+	"$JJ" -q --output events --memory 1M bot.csv >ev.csv
+	[ "$(sed -n 2p ev.csv)" = "1790000000,bot,web,page_view,bot:1,1,1" ]
+	[ "$(sed -n 50001p ev.csv)" = "1792999940,bot,web,page_view,bot:1,1,50000" ]
+	run -0 "$JJ" -q --sorted --output sessions ev.csv
+	[ "${lines[1]}" = "bot,1,web,2026-09-21T14:13:20.000Z,2026-10-26T07:32:20.000Z,50000,page_view,page_view" ]
+}
+
 @test "times are UTC: a DST change in any zone changes nothing" {
 	# 2026-03-08 07:00Z is 2am in New York, the clocks jump to 3am
 	cat >dst.csv <<'EOF'
@@ -343,6 +360,16 @@ ok,1,1,1" ]
 	[ -z "$(ls -A tmp)" ]
 	# the generator writes in time order: sorting by person was needed
 	[[ "$(cat mem.events | head -1)" == "ts,person,"*",journey,session,step,"* ]]
+}
+
+@test "a --tmpdir that cannot be written is an error, and -o is left alone" {
+	"$JT_BIN/jt-gen" -q --events --persons 3000 -o ev.csv
+	echo old >out.csv
+	run "$JJ" --memory 1M --tmpdir "$PWD/none" -o out.csv ev.csv
+	[ "$status" -eq 1 ]
+	[ "$output" = "jt-journey: $PWD/none: cannot make a temporary file: No such file or directory" ]
+	[ "$(cat out.csv)" = old ]
+	[ "$(ls)" = "$(printf 'ev.csv\nout.csv')" ]
 }
 
 @test "--sorted streams; out-of-order input with --sorted is an error naming the line" {
