@@ -9,7 +9,7 @@ set -eu
 BIN=$(cd "${1:-build/bin}" && pwd)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORLD="$ROOT/testdata/world"
-OUT="$ROOT/demo"
+OUT="${JT_DEMO_OUT:-$ROOT/demo}" # the tests write elsewhere
 PATH="$BIN:$PATH"
 export PATH
 note() { echo "demo: $*"; }

@@ -174,3 +174,18 @@ header() { head -1 "$1"; }
 	[ "$status" -eq 1 ]
 	[[ "$output" == "jt-nightly: no-such-folder: no such folder" ]]
 }
+
+@test "make demo's pipeline runs on the bundled world and prints its summary" {
+	JT_DEMO_OUT="$SCRATCH/demo" run sh "$JT_ROOT/scripts/demo.sh" "$JT_BIN"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	[[ "$output" == *"b3_precision 0.99"* ]]
+	[[ "$output" == *"household_pairs_merged 0"* ]]
+	[[ "$output" == *"journeys,"*"conversions, revenue"* ]]
+	[[ "$output" == *"top channels by Markov credit"* ]]
+	# the checkout error, the world's costliest friction, is found first
+	echo "$output" | grep -A1 'top friction points' | tail -1 | grep -q 'error.*checkout_error'
+	for c in attribution paths funnel friction transitions timeline; do
+		[ -s demo/$c.png ]
+	done
+	[ -s demo/identity-audit.csv ] && [ -s demo/index.html ]
+}
