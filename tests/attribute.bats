@@ -474,30 +474,3 @@ CSV
 	[ "$status" -eq 141 ]
 	[ "$output" = "journey,model,channel,credit,value" ]
 }
-
-# The EXAMPLES of jt-attribute(1), run as tests/examples.bats runs the
-# other pages' (the lead may fold this into that file).
-@test "jt-attribute(1) EXAMPLES run" {
-	dir=$(mktemp -d)
-	cp -r "$JT_ROOT"/testdata/examples/. "$dir"/
-	n=0
-	while IFS= read -r cmd; do
-		n=$((n + 1))
-		(cd "$dir" && sh -c "$cmd" >"$dir/.out" 2>"$dir/.err") ||
-			{ echo "example failed: $cmd"; cat "$dir/.err"; rm -rf "$dir"; false; }
-	done < <(awk '
-		/^\.Sh / { ex = ($2 == "EXAMPLES") }
-		!ex { next }
-		/^\.Bd -literal/ { lit = 1; cmd = ""; next }
-		/^\.Ed/ { lit = 0; next }
-		/^\.Dl / && !lit { sub(/^\.Dl /, ""); if ($0 ~ /^jt/) print; next }
-		lit {
-			line = $0
-			gsub(/\\e/, "\\", line)
-			if (line ~ /\\$/) { sub(/\\$/, "", line); cmd = cmd line; next }
-			line = cmd line; cmd = ""
-			if (line ~ /^jt/) print line
-		}' "$JT_ROOT/man/jt-attribute.1")
-	rm -rf "$dir"
-	[ "$n" -gt 2 ]
-}

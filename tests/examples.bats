@@ -62,3 +62,19 @@ run_examples() {
 @test "jt-stitch(1) EXAMPLES run" {
 	run_examples "$JT_ROOT/man/jt-stitch.1"
 }
+
+@test "jt-journey(1) EXAMPLES run" {
+	run_examples "$JT_ROOT/man/jt-journey.1"
+}
+
+@test "jt-attribute(1) EXAMPLES run" {
+	run_examples "$JT_ROOT/man/jt-attribute.1"
+}
+
+@test "jt-plot(1) EXAMPLES run" {
+	run_examples "$JT_ROOT/man/jt-plot.1"
+}
+
+@test "jt-nightly(1) EXAMPLES run" {
+	run_examples "$JT_ROOT/man/jt-nightly.1"
+}

@@ -534,28 +534,3 @@ real_or_skip() { [ -f "$REAL/$1" ] || skip "$REAL/$1 not present"; }
 	# spilled, the same bytes
 	"$JJ" -q --output paths --conversion '^conversion$' --session-gap 0 --lookback 0 --memory 1M sis.csv | cmp - paths.csv
 }
-
-# Every command of the EXAMPLES section runs in a copy of testdata/examples.
-@test "jt-journey(1) EXAMPLES run" {
-	dir=$PWD/ex
-	cp -r "$JT_ROOT"/testdata/examples/. "$dir"/
-	n=0
-	while IFS= read -r cmd; do
-		n=$((n + 1))
-		(cd "$dir" && sh -c "$cmd" >"$dir/.out" 2>"$dir/.err") ||
-			{ echo "example failed: $cmd"; cat "$dir/.err"; false; }
-	done < <(awk '
-		/^\.Sh / { ex = ($2 == "EXAMPLES") }
-		!ex { next }
-		/^\.Bd -literal/ { lit = 1; cmd = ""; next }
-		/^\.Ed/ { lit = 0; next }
-		/^\.Dl / && !lit { sub(/^\.Dl /, ""); if ($0 ~ /^jt/) print; next }
-		lit {
-			line = $0
-			gsub(/\\e/, "\\", line)
-			if (line ~ /\\$/) { sub(/\\$/, "", line); cmd = cmd line; next }
-			line = cmd line; cmd = ""
-			if (line ~ /^jt/) print line
-		}' "$JT_ROOT/man/jt-journey.1")
-	[ "$n" -gt 3 ]
-}

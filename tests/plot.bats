@@ -491,33 +491,3 @@ jt-plot: <stdin>: empty input: no report to plot" ]
 	done
 	svg_ok funnel.svg 800 450
 }
-
-# The man page's EXAMPLES, run in a copy of testdata/examples/ (as
-# tests/examples.bats does for the other tools).
-@test "jt-plot(1) EXAMPLES run" {
-	dir=$(mktemp -d)
-	cp -r "$JT_ROOT"/testdata/examples/. "$dir"/
-	n=0
-	while IFS= read -r cmd; do
-		n=$((n + 1))
-		(cd "$dir" && sh -c "$cmd" >"$dir/.out" 2>"$dir/.err") ||
-			{ echo "example failed: $cmd"; cat "$dir/.err"; rm -rf "$dir"; false; }
-	done < <(awk '
-		/^\.Sh / { ex = ($2 == "EXAMPLES") }
-		!ex { next }
-		/^\.Bd -literal/ { lit = 1; cmd = ""; next }
-		/^\.Ed/ { lit = 0; next }
-		lit {
-			line = $0
-			gsub(/\\e/, "\\", line)
-			if (line ~ /\\$/) { sub(/\\$/, "", line); cmd = cmd line; next }
-			line = cmd line; cmd = ""
-			if (line ~ /^jt/) print line
-		}' "$JT_ROOT/man/jt-plot.1")
-	for f in attribution.png revenue.svg three.png paths.png funnel.pdf friction.png \
-		transitions.png timeline.png attribution.gp; do
-		[ -s "$dir/$f" ] || { echo "no $f"; rm -rf "$dir"; false; }
-	done
-	rm -rf "$dir"
-	[ "$n" -eq 9 ]
-}
