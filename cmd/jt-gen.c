@@ -455,8 +455,7 @@ write_frictions(const struct run *run, const char *path)
 		    (int64_t)t->revenue_no_friction[f] -
 			(int64_t)t->revenue_cents);
 		buf_printf(&b, ",%llu,\"%s\"\n",
-		    (unsigned long long)t->extra_contacts[f],
-		    fi->what);
+		    (unsigned long long)t->extra_contacts[f], fi->what);
 	}
 	write_whole(path, &b);
 }

@@ -424,7 +424,8 @@ visit(struct friction *f, const struct friction_ev *ev, size_t a, size_t b,
 		 * contact changes is the days after it.
 		 */
 		size_t cv = f->p.next_conv[vs];
-		int oc = cv < b && ev[cv].ts - ev[vs].ts <= cf->repeat_window_ms;
+		int oc =
+		    cv < b && ev[cv].ts - ev[vs].ts <= cf->repeat_window_ms;
 		struct step *out = &f->step[st[ve - 1]];
 		struct place *p = &f->place[f->step[st[vs]].place];
 		p->serv.n++;
@@ -776,8 +777,8 @@ slow_rows(struct friction *f)
  * person came back.  The group says which, and the two repeat rates.
  */
 static void
-repeat_row(struct friction *f, struct friction_row *r,
-    const struct rowacc *ra, const struct step *s)
+repeat_row(struct friction *f, struct friction_row *r, const struct rowacc *ra,
+    const struct step *s)
 {
 	const struct place *pl = &f->place[s->place];
 	uint64_t n1 = s->cont.n, r1 = s->crep;

@@ -40,8 +40,7 @@ const struct gen_friction_info gen_frictions[FR_N] = {
 	[FR_LOGIN_LOOP] = { "login_loop", "web", "login_page",
 	    "the login page comes back 3-6 times (5% of web logins): 40% "
 	    "leave the visit" },
-	[FR_UNRESOLVED_CALL] = { "unresolved_call", "call_center",
-	    "unresolved",
+	[FR_UNRESOLVED_CALL] = { "unresolved_call", "call_center", "unresolved",
 	    "25% of service calls end unresolved: 70% call again within "
 	    "days, and the person is half as likely to buy for 7 days" },
 	[FR_UNRESOLVED_CHAT] = { "unresolved_chat", "chat", "chat",

@@ -62,11 +62,11 @@ struct gen_channel_info {
 extern const struct gen_channel_info gen_channels[CH_N];
 
 enum gen_friction {
-	FR_CHECKOUT_ERROR, /* web payment error: abandon, maybe phone in */
-	FR_LOGIN_LOOP,     /* web login page loops: abandon the visit */
+	FR_CHECKOUT_ERROR,  /* web payment error: abandon, maybe phone in */
+	FR_LOGIN_LOOP,      /* web login page loops: abandon the visit */
 	FR_UNRESOLVED_CALL, /* service call left unresolved: repeat call */
 	FR_UNRESOLVED_CHAT, /* service chat left unresolved: repeat call */
-	FR_SLOW_PAYMENT,   /* app 5.2.0: slow payment step, abandon */
+	FR_SLOW_PAYMENT,    /* app 5.2.0: slow payment step, abandon */
 	FR_N
 };
 
