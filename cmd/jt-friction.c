@@ -61,7 +61,8 @@ static const struct cli_opt opts[] = {
 	{ "assisted", KEY_ASSISTED, CLI_ARG, "LIST",
 	    "assisted channels (default call_center,chat,store)" },
 	{ "repeat-window", KEY_REPEAT_WINDOW, CLI_ARG, "DUR",
-	    "a contact again within DUR is a repeat contact (default 7d)" },
+	    "a contact again within DUR is a repeat contact; a contact's "
+	    "outcome is a conversion within DUR (default 7d)" },
 	{ "switch-window", KEY_SWITCH_WINDOW, CLI_ARG, "DUR",
 	    "a digital step then an assisted contact within DUR is a "
 	    "channel switch (default 24h)" },

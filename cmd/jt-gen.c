@@ -335,7 +335,6 @@ person(struct run *run, struct gen_render *r, uint32_t index,
 	t->conversions += res.conversions;
 	t->revenue_cents += res.revenue_cents;
 	t->recovered += res.recovered;
-	t->extra_contacts += res.extra_contacts;
 	for (int c = 0; c < CH_N; c++) {
 		t->touches_by[c] += res.touches_by[c];
 		t->conv_by_last[c] += res.conv_by_last[c];
@@ -343,6 +342,7 @@ person(struct run *run, struct gen_render *r, uint32_t index,
 	for (int f = 0; f < FR_N; f++) {
 		t->friction_hits[f] += res.friction_hits[f];
 		t->friction_aborted[f] += res.friction_aborted[f];
+		t->extra_contacts[f] += res.extra_contacts[f];
 	}
 	if (run->events)
 		return;
@@ -455,9 +455,7 @@ write_frictions(const struct run *run, const char *path)
 		    (int64_t)t->revenue_no_friction[f] -
 			(int64_t)t->revenue_cents);
 		buf_printf(&b, ",%llu,\"%s\"\n",
-		    (unsigned long long)(f == FR_UNRESOLVED ? t->extra_contacts
-							    : 0),
-		    fi->what);
+		    (unsigned long long)t->extra_contacts[f], fi->what);
 	}
 	write_whole(path, &b);
 }

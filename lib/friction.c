@@ -41,6 +41,9 @@ struct step {
 	uint32_t event; /* id in events */
 	struct nc vis;  /* visits containing the step */
 	struct nc vend; /* digital visits without conversion ending with it */
+	struct nc cont; /* service contacts ending with it (outcome window) */
+	uint64_t crep;  /* ... of which repeated */
+	uint64_t cjourneys, cjstamp; /* distinct journeys with such a contact */
 	uint64_t vstamp;
 	uint32_t vcount; /* occurrences in the current visit */
 };
@@ -82,7 +85,8 @@ enum { NS_PRED, NS_DROP };
 #define SLOW_MIN_OUTSIDE 10
 
 struct place {
-	struct nc serv; /* service contacts here */
+	struct nc serv; /* service contacts here (outcome window) */
+	uint64_t srep;  /* ... of which repeated */
 };
 
 struct friction {
@@ -120,7 +124,7 @@ struct friction {
 		size_t *place_len, *chan_len;
 		uint32_t *step;
 		uint8_t *assisted, *vstart, *vconv;
-		size_t *vend, *next_contact;
+		size_t *vend, *next_contact, *next_conv;
 		size_t cap;
 	} p;
 	/* per visit scratch lists */
@@ -290,6 +294,8 @@ person_scratch(struct friction *f, size_t n)
 	f->p.vend = xreallocarray(f->p.vend, c, sizeof *f->p.vend);
 	f->p.next_contact =
 	    xreallocarray(f->p.next_contact, c, sizeof *f->p.next_contact);
+	f->p.next_conv =
+	    xreallocarray(f->p.next_conv, c, sizeof *f->p.next_conv);
 }
 
 static void
@@ -412,15 +418,31 @@ visit(struct friction *f, const struct friction_ev *ev, size_t a, size_t b,
 	if (f->p.vconv[vs])
 		return;
 	if (f->p.assisted[vs]) {
-		/* a service contact, and another one soon after */
+		/*
+		 * A service contact, and another one soon after.  Its outcome
+		 * is a conversion of its journey within the window: what a
+		 * contact changes is the days after it.
+		 */
+		size_t cv = f->p.next_conv[vs];
+		int oc =
+		    cv < b && ev[cv].ts - ev[vs].ts <= cf->repeat_window_ms;
+		struct step *out = &f->step[st[ve - 1]];
 		struct place *p = &f->place[f->step[st[vs]].place];
 		p->serv.n++;
-		p->serv.c += (uint64_t)o;
+		p->serv.c += (uint64_t)oc;
+		out->cont.n++;
+		out->cont.c += (uint64_t)oc;
+		if (out->cjstamp != f->jno) {
+			out->cjstamp = f->jno;
+			out->cjourneys++;
+		}
 		f->tot.contacts++;
 		size_t nx = f->p.next_contact[vs];
 		if (nx != SIZE_MAX &&
 		    ev[nx].ts - ev[vs].ts <= cf->repeat_window_ms) {
-			row_hit(f, FS_REPEAT, st[ve - 1], 0, o, je, NULL);
+			row_hit(f, FS_REPEAT, st[ve - 1], 0, oc, je, NULL);
+			p->srep++;
+			out->crep++;
 			f->tot.repeated_contacts++;
 		}
 		return;
@@ -532,11 +554,14 @@ friction_person(struct friction *f, const struct friction_ev *ev, size_t n)
 		s = e;
 	}
 	/* the next service contact after each event, over the person */
-	size_t next = SIZE_MAX;
+	size_t next = SIZE_MAX, conv = SIZE_MAX;
 	for (size_t i = n; i-- > 0;) {
 		f->p.next_contact[i] = next;
 		if (f->p.vstart[i] && f->p.assisted[i] && !f->p.vconv[i])
 			next = i;
+		if (ev[i].conversion)
+			conv = i;
+		f->p.next_conv[i] = conv; /* at or after i */
 	}
 	/* journeys */
 	for (size_t s = 0; s < n;) {
@@ -744,6 +769,40 @@ slow_rows(struct friction *f)
 	free(cnt);
 }
 
+/*
+ * A repeat_contact row: the with-exposures are the contacts of the row's
+ * outcome that were repeated or, when that outcome is repeated more often
+ * than the place's other contacts (z of the two rates 2 or more), all of
+ * its contacts: the outcome then marks the failure, whether or not the
+ * person came back.  The group says which, and the two repeat rates.
+ */
+static void
+repeat_row(struct friction *f, struct friction_row *r, const struct rowacc *ra,
+    const struct step *s)
+{
+	const struct place *pl = &f->place[s->place];
+	uint64_t n1 = s->cont.n, r1 = s->crep;
+	uint64_t n2 = pl->serv.n - n1, r2 = pl->srep - r1;
+	double p1 = n1 ? (double)r1 / (double)n1 : 0;
+	double p2 = n2 ? (double)r2 / (double)n2 : -1;
+	int outcome = 0;
+	if (n1 && n2) {
+		double p = (double)(r1 + r2) / (double)(n1 + n2);
+		double se =
+		    sqrt(p * (1 - p) * (1.0 / (double)n1 + 1.0 / (double)n2));
+		outcome = se > 0 && (p1 - p2) / se >= 2;
+	}
+	struct nc with = outcome ? s->cont : ra->with;
+	compare(f, r, with, nc_minus(pl->serv, with));
+	r->journeys = outcome ? s->cjourneys : ra->journeys;
+	buf_clear(&f->tmp);
+	buf_printf(&f->tmp, "with=%s repeat_rate=%.3f/",
+	    outcome ? "outcome" : "repeated", p1);
+	if (p2 >= 0)
+		buf_printf(&f->tmp, "%.3f", p2);
+	r->group = dup_tmp(f);
+}
+
 void
 friction_finish(struct friction *f)
 {
@@ -780,8 +839,8 @@ friction_finish(struct friction *f)
 			compare(f, &r, ra->with, nc_minus(s->vend, ra->with));
 			break;
 		case FS_REPEAT:
-			compare(f, &r, ra->with,
-			    nc_minus(f->place[s->place].serv, ra->with));
+			free((char *)r.group);
+			repeat_row(f, &r, ra, s);
 			break;
 		case FS_DEAD_END:
 			r.eligible = f->unconverted;
@@ -794,7 +853,8 @@ friction_finish(struct friction *f)
 			break;
 		default: break;
 		}
-		r.journeys = ra->journeys;
+		if (ra->signal != FS_REPEAT)
+			r.journeys = ra->journeys;
 		add_row(f, &r);
 	}
 	slow_rows(f);
@@ -916,6 +976,7 @@ friction_free(struct friction *f)
 	free(f->p.chan_len);
 	free(f->p.step);
 	free(f->p.assisted);
+	free(f->p.next_conv);
 	free(f->p.vstart);
 	free(f->p.vconv);
 	free(f->p.vend);

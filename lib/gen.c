@@ -40,9 +40,12 @@ const struct gen_friction_info gen_frictions[FR_N] = {
 	[FR_LOGIN_LOOP] = { "login_loop", "web", "login_page",
 	    "the login page comes back 3-6 times (5% of web logins): 40% "
 	    "leave the visit" },
-	[FR_UNRESOLVED] = { "unresolved_contact", "call_center", "call",
-	    "25% of service calls and chats end unresolved: 70% call again "
-	    "within days, and the person is half as likely to buy for 7 days" },
+	[FR_UNRESOLVED_CALL] = { "unresolved_call", "call_center", "unresolved",
+	    "25% of service calls end unresolved: 70% call again within "
+	    "days, and the person is half as likely to buy for 7 days" },
+	[FR_UNRESOLVED_CHAT] = { "unresolved_chat", "chat", "chat",
+	    "25% of service chats end unresolved: 70% phone in within days, "
+	    "and the person is half as likely to buy for 7 days" },
 	[FR_SLOW_PAYMENT] = { "slow_payment", "app", "payment",
 	    "app version 5.2.0 takes 30-120 s from checkout to payment "
 	    "instead of 2-8 s: 30% of its buyers abandon" },
@@ -400,6 +403,7 @@ schedule(struct pending *q, const struct gen_person *p,
 	memset(&x, 0, sizeof x);
 	x.t = t;
 	x.channel = CH_CALL_CENTER;
+	x.origin = parent->channel;
 	x.kind = (uint8_t)kind;
 	x.inherit_cents = cents;
 	x.key = (parent->key * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)(kind + 1);
@@ -450,7 +454,9 @@ gen_simulate(const struct gen_world *w, const struct gen_person *p,
 		r->touches++;
 		r->touches_by[c]++;
 		if (x->kind == TK_REPEAT_CALL)
-			r->extra_contacts++;
+			r->extra_contacts[x->origin == CH_CHAT
+				? FR_UNRESOLVED_CHAT
+				: FR_UNRESOLVED_CALL]++;
 
 		/*
 		 * The noisy-OR over the journey's window, this touch included.
@@ -459,10 +465,8 @@ gen_simulate(const struct gen_world *w, const struct gen_person *p,
 		 */
 		if (x->kind != TK_REPEAT_CALL)
 			last[c] = x->t;
-		double damp = (frictions & (1u << FR_UNRESOLVED)) &&
-			x->t < frustrated_until
-		    ? GEN_FRUSTRATION
-		    : 1.0;
+		/* only an enabled friction sets frustrated_until */
+		double damp = x->t < frustrated_until ? GEN_FRUSTRATION : 1.0;
 		double keep = 1 - p->intent * damp;
 		for (int k = 0; k < CH_N; k++)
 			if (last[k] != INT64_MIN &&
@@ -533,15 +537,17 @@ gen_simulate(const struct gen_world *w, const struct gen_person *p,
 				}
 			}
 		} else if (c == CH_CALL_CENTER || c == CH_CHAT) {
+			int fr_unresolved = c == CH_CHAT ? FR_UNRESOLVED_CHAT
+							 : FR_UNRESOLVED_CALL;
 			if (s.decided) {
 				s.sold = 1;
 				if (s.recovery_call)
 					r->recovered++;
 			} else if (!s.recovery_call &&
-			    (frictions & (1u << FR_UNRESOLVED)) &&
+			    (frictions & (1u << fr_unresolved)) &&
 			    d->u_unresolved < GEN_P_UNRESOLVED) {
 				s.unresolved = 1;
-				r->friction_hits[FR_UNRESOLVED]++;
+				r->friction_hits[fr_unresolved]++;
 				frustrated_until = x->t + GEN_FRUSTRATION_MS;
 				if (d->u_repeat < GEN_P_REPEAT)
 					schedule(&q, p, x, TK_REPEAT_CALL,

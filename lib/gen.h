@@ -62,10 +62,11 @@ struct gen_channel_info {
 extern const struct gen_channel_info gen_channels[CH_N];
 
 enum gen_friction {
-	FR_CHECKOUT_ERROR, /* web payment error: abandon, maybe phone in */
-	FR_LOGIN_LOOP,     /* web login page loops: abandon the visit */
-	FR_UNRESOLVED,     /* call or chat left unresolved: repeat call */
-	FR_SLOW_PAYMENT,   /* app 5.2.0: slow payment step, abandon */
+	FR_CHECKOUT_ERROR,  /* web payment error: abandon, maybe phone in */
+	FR_LOGIN_LOOP,      /* web login page loops: abandon the visit */
+	FR_UNRESOLVED_CALL, /* service call left unresolved: repeat call */
+	FR_UNRESOLVED_CHAT, /* service chat left unresolved: repeat call */
+	FR_SLOW_PAYMENT,    /* app 5.2.0: slow payment step, abandon */
 	FR_N
 };
 
@@ -146,6 +147,7 @@ struct gen_touch {
 	uint8_t channel;
 	uint8_t kind;
 	uint8_t device;         /* web: DEV_*; app and others: 0 */
+	uint8_t origin;         /* repeat call: channel of the contact */
 	uint16_t campaign;      /* e-mail click: campaign index */
 	uint32_t inherit_cents; /* recovery call: the sale being recovered */
 	uint64_t key;           /* the touch's stream key */
@@ -231,7 +233,7 @@ struct gen_result {
 	uint32_t friction_hits[FR_N];
 	uint32_t friction_aborted[FR_N]; /* decided sales it aborted */
 	uint32_t recovered;              /* of those, sold by phone */
-	uint32_t extra_contacts;         /* repeat calls */
+	uint32_t extra_contacts[FR_N];   /* repeat calls, by friction */
 };
 
 /*

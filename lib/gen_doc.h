@@ -20,7 +20,7 @@ struct gen_totals {
 	uint64_t conv_without[CH_N], revenue_without[CH_N];
 	uint64_t friction_hits[FR_N], friction_aborted[FR_N];
 	uint64_t conv_no_friction[FR_N], revenue_no_friction[FR_N];
-	uint64_t recovered, extra_contacts;
+	uint64_t recovered, extra_contacts[FR_N];
 };
 
 /* gz: the exports were written gzip-compressed (--gzip). */

@@ -138,8 +138,14 @@ summary() {
 	occ() { awk -F, -v f="$1" '$1 == f { print $4 }' w/truth/frictions.csv; }
 	[ "$(grep -c ',checkout_error,' ev/web.csv)" -eq "$(occ checkout_error)" ]
 	[ "$(occ checkout_error)" -gt 0 ]
-	unresolved=$(($(grep -c ',unresolved,' ev/calls.csv) + $(awk -v COLS=resolved -f "$COLS" ev/chat.csv | grep -c '^no$')))
-	[ "$unresolved" -eq "$(occ unresolved_contact)" ]
+	# unresolved contacts, one truth row per channel
+	[ "$(grep -c ',unresolved,' ev/calls.csv)" -eq "$(occ unresolved_call)" ]
+	[ "$(awk -v COLS=resolved -f "$COLS" ev/chat.csv | grep -c '^no$')" -eq "$(occ unresolved_chat)" ]
+	[ "$(occ unresolved_call)" -gt 0 ]
+	[ "$(occ unresolved_chat)" -gt 0 ]
+	# their repeat calls: the follow-ups the call center logged
+	extra() { awk -F, -v f="$1" '$1 == f { print $9 }' w/truth/frictions.csv; }
+	[ $(($(extra unresolved_call) + $(extra unresolved_chat))) -eq "$(grep -c ',follow-up,' ev/calls.csv)" ]
 	[ "$(awk -v COLS=event,app_version -f "$COLS" ev/app.csv | grep -c '^payment,5.2.0$')" -eq "$(occ slow_payment)" ]
 	# a login loop is a run of 3 or more login pages of one person
 	"$GEN" -q --events --persons 2000 --seed 4 -o events.csv

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Quality of jt-friction against a jt-gen world's truth: FRICTION_PERSONS
-# (default 20000) persons, seeds FRICTION_SEEDS (default "1 2 3").  For
+# (default 20000) persons, seeds FRICTION_SEEDS (default "1 2 3 4 5").  For
 # each of the four injected frictions, the best-ranked matching row of
 # jt-friction, its rank among the ranked rows, and its impact over the
 # world's true conversions lost (truth/frictions.csv); then the recall
@@ -17,7 +17,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 make -s "$BUILD/bin/jt-friction" "$BUILD/bin/jt-gen" "$BUILD/bench/friction-journey" >/dev/null
 P=${FRICTION_PERSONS:-20000}
-SEEDS=${FRICTION_SEEDS:-1 2 3}
+SEEDS=${FRICTION_SEEDS:-1 2 3 4 5}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/jt-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 

@@ -270,6 +270,8 @@ test_contacts_loops(void **state)
 	assert_int_equal(r->eligible, 3); /* three service contacts */
 	assert_true(fabs(r->conv_with - 1) < 1e-12);
 	assert_true(fabs(r->conv_without - 0) < 1e-12);
+	/* unresolved: 1 of 1 repeated, the rest 0 of 2, z 1.73: repeated */
+	assert_string_equal(r->group, "with=repeated repeat_rate=1.000/0.000");
 	assert_null(find(f, FS_REPEAT, "resolved"));
 
 	struct friction_totals t;
@@ -277,6 +279,70 @@ test_contacts_loops(void **state)
 	assert_int_equal(t.contacts, 3);
 	assert_int_equal(t.repeated_contacts, 1);
 	assert_int_equal(t.journeys, 3);
+	friction_free(f);
+}
+
+static void
+test_repeat_outcome(void **state)
+{
+	(void)state;
+	struct friction_conf c;
+	conf_init(&c);
+	struct friction *f = friction_new(&c);
+	struct evs e = { .n = 0 };
+	static const char *const uj[] = { "U1:1", "U2:1", "U3:1", "U4:1" };
+	static const char *const rj[] = { "R1:1", "R2:1", "R3:1", "R4:1" };
+	/*
+	 * U1-U3: an unresolved call, a resolved one a day later (a repeat);
+	 * U1 buys on day 2.  U4: an unresolved call, no repeat, a purchase
+	 * on day 10, outside the 7-day outcome window.  R1-R4: a resolved
+	 * call; R1 and R2 buy the next day.
+	 */
+	for (int i = 0; i < 4; i++) {
+		ev(&e, uj[i], "call_center", "unresolved", 0, 1, NULL);
+		if (i < 3)
+			ev(&e, uj[i], "call_center", "resolved", 86400, 2,
+			    NULL);
+		if (i == 0)
+			ev(&e, uj[i], "web", "purchase", 2 * 86400, 3, NULL);
+		if (i == 3)
+			ev(&e, uj[i], "web", "purchase", 10 * 86400, 3, NULL);
+		person(f, &e);
+	}
+	for (int i = 0; i < 4; i++) {
+		ev(&e, rj[i], "call_center", "resolved", 0, 1, NULL);
+		if (i < 2)
+			ev(&e, rj[i], "web", "purchase", 86400, 2, NULL);
+		person(f, &e);
+	}
+	friction_finish(f);
+
+	/*
+	 * unresolved: repeated 3 of 4, the other 7 contacts 0 of 7;
+	 * p = 3/11, se = sqrt(3/11 * 8/11 * (1/4 + 1/7)) = 0.27915, z 2.69:
+	 * every unresolved contact is exposed.  With: 4, U1 converts in the
+	 * window (U4 too late): 1/4.  Without: the 7 resolved calls, U1's
+	 * follow-up (day 1, purchase day 2), R1 and R2 convert: 3/7.
+	 */
+	const struct friction_row *r = find(f, FS_REPEAT, "unresolved");
+	assert_non_null(r);
+	assert_string_equal(r->group, "with=outcome repeat_rate=0.750/0.000");
+	assert_int_equal(r->journeys, 4);
+	assert_int_equal(r->eligible, 11);
+	assert_true(fabs(r->share - 4.0 / 11) < 1e-12);
+	assert_true(fabs(r->conv_with - 0.25) < 1e-12);
+	assert_true(fabs(r->conv_without - 3.0 / 7) < 1e-12);
+	assert_true(fabs(r->impact - 5.0 / 7) < 1e-12);
+	/* p = 4/11, se = sqrt(1/11), z = (5/28) / sqrt(1/11) */
+	assert_true(fabs(r->z - (5.0 / 28) * sqrt(11.0)) < 1e-9);
+	assert_int_equal(r->ranked, 1);
+	/* no resolved contact was repeated: no row */
+	assert_null(find(f, FS_REPEAT, "resolved"));
+
+	struct friction_totals t;
+	friction_totals(f, &t);
+	assert_int_equal(t.contacts, 11);
+	assert_int_equal(t.repeated_contacts, 3);
 	friction_free(f);
 }
 
@@ -337,6 +403,7 @@ main(void)
 		cmocka_unit_test(test_sketch_histogram),
 		cmocka_unit_test(test_error_rates),
 		cmocka_unit_test(test_contacts_loops),
+		cmocka_unit_test(test_repeat_outcome),
 		cmocka_unit_test(test_slow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

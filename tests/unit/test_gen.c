@@ -174,8 +174,10 @@ test_unresolved_and_slow(void **state)
 	t.v[0].d.u_repeat = 0.01;
 	t.v[0].d.repeat_delay_ms = DAY;
 	gen_simulate(&w, &p, &t, CH_NONE, GEN_ALL_FRICTIONS, NULL, NULL, &r);
-	assert_int_equal(r.friction_hits[FR_UNRESOLVED], 1);
-	assert_int_equal(r.extra_contacts, 1);
+	assert_int_equal(r.friction_hits[FR_UNRESOLVED_CALL], 1);
+	assert_int_equal(r.friction_hits[FR_UNRESOLVED_CHAT], 0);
+	assert_int_equal(r.extra_contacts[FR_UNRESOLVED_CALL], 1);
+	assert_int_equal(r.extra_contacts[FR_UNRESOLVED_CHAT], 0);
 	assert_int_equal(r.touches, 2);
 	gen_simulate(&w, &p, &t, CH_NONE, 0, NULL, NULL, &r);
 	assert_int_equal(r.touches, 1);
@@ -190,6 +192,29 @@ test_unresolved_and_slow(void **state)
 	assert_int_equal(r.conversions, 0);
 	gen_simulate(&w, &p, &t, CH_NONE, 0, NULL, NULL, &r);
 	assert_int_equal(r.conversions, 1); /* 1 - 0.97 * 0.94 = 0.0882 */
+	/* each channel's friction switches off alone */
+	gen_simulate(&w, &p, &t, CH_NONE,
+	    GEN_ALL_FRICTIONS & ~(1u << FR_UNRESOLVED_CALL), NULL, NULL, &r);
+	assert_int_equal(r.conversions, 1);
+	assert_int_equal(r.friction_hits[FR_UNRESOLVED_CALL], 0);
+	gen_simulate(&w, &p, &t, CH_NONE,
+	    GEN_ALL_FRICTIONS & ~(1u << FR_UNRESOLVED_CHAT), NULL, NULL, &r);
+	assert_int_equal(r.conversions, 0);
+	/* an unresolved chat: its repeat call is the chat friction's */
+	t.v[0].channel = CH_CHAT;
+	t.v[0].d.u_repeat = 0.01;
+	/* chat 0.04*0.5, paid search 0.06*0.5: 1 - 0.98 * 0.97 = 0.0494 */
+	t.v[1].d.u_convert = 0.06;
+	gen_simulate(&w, &p, &t, CH_NONE, GEN_ALL_FRICTIONS, NULL, NULL, &r);
+	assert_int_equal(r.friction_hits[FR_UNRESOLVED_CHAT], 1);
+	assert_int_equal(r.extra_contacts[FR_UNRESOLVED_CHAT], 1);
+	assert_int_equal(r.extra_contacts[FR_UNRESOLVED_CALL], 0);
+	assert_int_equal(r.conversions, 0);
+	gen_simulate(&w, &p, &t, CH_NONE,
+	    GEN_ALL_FRICTIONS & ~(1u << FR_UNRESOLVED_CHAT), NULL, NULL, &r);
+	assert_int_equal(r.friction_hits[FR_UNRESOLVED_CHAT], 0);
+	assert_int_equal(r.touches, 2);
+	assert_int_equal(r.conversions, 1); /* 1 - 0.96 * 0.94 = 0.0976 */
 
 	/* the slow app version loses the sale when the buyer gives up */
 	t.n = 0;
