@@ -71,6 +71,10 @@ run_examples() {
 	run_examples "$JT_ROOT/man/jt-attribute.1"
 }
 
+@test "jt-friction(1) EXAMPLES run" {
+	run_examples "$JT_ROOT/man/jt-friction.1"
+}
+
 @test "jt-plot(1) EXAMPLES run" {
 	run_examples "$JT_ROOT/man/jt-plot.1"
 }

@@ -327,26 +327,3 @@ X
 			{ echo "$k: not in the top 8 or impact not within 2x"; false; }
 	done
 }
-
-@test "jt-friction(1) EXAMPLES run in a copy of testdata/examples" {
-	cp -r "$TD"/examples/. .
-	n=0
-	while IFS= read -r cmd; do
-		n=$((n + 1))
-		sh -c "$cmd" >out.txt 2>err.txt || { echo "failed: $cmd"; cat err.txt; false; }
-		[ -s out.txt ] || [ -s friction.csv ]
-	done < <(awk '
-		/^\.Sh / { ex = ($2 == "EXAMPLES") }
-		!ex { next }
-		/^\.Bd -literal/ { lit = 1; cmd = ""; next }
-		/^\.Ed/ { lit = 0; next }
-		lit {
-			line = $0
-			gsub(/\\e/, "\\", line)
-			if (line ~ /\\$/) { sub(/\\$/, "", line); cmd = cmd line; next }
-			line = cmd line; cmd = ""
-			if (line ~ /^jt/) print line
-		}' "$JT_ROOT/man/jt-friction.1")
-	[ "$n" -eq 3 ]
-	[ "$(wc -l <friction.csv)" -eq 9 ]
-}
