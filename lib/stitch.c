@@ -253,6 +253,12 @@ stitch_mark_junk(struct stitch *s, uint32_t node, enum stitch_junk why)
 	s->nd[node].junk = (uint8_t)why;
 }
 
+enum stitch_junk
+stitch_junk(const struct stitch *s, uint32_t node)
+{
+	return (enum stitch_junk)s->nd[node].junk;
+}
+
 static uint64_t
 mix(uint64_t x)
 {
@@ -337,19 +343,26 @@ stitch_row(
 	stitch_rows(s, 1, n, nodes, &ts, &seq);
 }
 
-void
-stitch_rows(struct stitch *s, size_t nrows, size_t width, const uint32_t *nodes,
-    const int64_t *ts, const uint64_t *seq)
+/*
+ * The links of the rows; junk nodes are skipped when check_junk, else the
+ * caller has left them out (and the node records are not read at all).
+ */
+static void
+rows_links(struct stitch *s, size_t nrows, size_t width, const uint32_t *nodes,
+    const int64_t *ts, const uint64_t *seq, int check_junk)
 {
 	size_t np = 0;
 	for (size_t r = 0; r < nrows; r++) {
 		const uint32_t *x = nodes + r * width;
 		for (size_t i = 0; i < width; i++) {
-			if (x[i] == STITCH_NONE || s->nd[x[i]].junk != JUNK_NO)
+			if (x[i] == STITCH_NONE ||
+			    (check_junk && s->nd[x[i]].junk != JUNK_NO))
 				continue;
 			for (size_t j = i + 1; j < width; j++) {
 				if (x[j] == STITCH_NONE ||
-				    s->nd[x[j]].junk != JUNK_NO || x[j] == x[i])
+				    (check_junk &&
+					s->nd[x[j]].junk != JUNK_NO) ||
+				    x[j] == x[i])
 					continue;
 				if (np == s->bpcap) {
 					s->bpcap =
@@ -387,6 +400,20 @@ stitch_rows(struct stitch *s, size_t nrows, size_t width, const uint32_t *nodes,
 			link_add(s, p->a, p->b, p->first, p->seq);
 		}
 	}
+}
+
+void
+stitch_rows(struct stitch *s, size_t nrows, size_t width, const uint32_t *nodes,
+    const int64_t *ts, const uint64_t *seq)
+{
+	rows_links(s, nrows, width, nodes, ts, seq, 1);
+}
+
+void
+stitch_links(struct stitch *s, size_t nrows, size_t width,
+    const uint32_t *nodes, const int64_t *ts, const uint64_t *seq)
+{
+	rows_links(s, nrows, width, nodes, ts, seq, 0);
 }
 
 static uint32_t
