@@ -1200,7 +1200,15 @@ write_events(struct run *run, struct io_out *out)
 		}
 		if (n == 0)
 			break;
+		enum { AHEAD = 16 };
+		for (size_t r = 0; r < n && r < AHEAD; r++)
+			for (size_t t = 0; t < nt; t++)
+				stitch_prefetch_key(run->g, b->nodes[r * nt + t]);
 		for (size_t r = 0; r < n; r++) {
+			if (r + AHEAD < n)
+				for (size_t t = 0; t < nt; t++)
+					stitch_prefetch_key(run->g,
+					    b->nodes[(r + AHEAD) * nt + t]);
 			const char *text = b->spanned[r]
 			    ? span_bytes(run, sp[r].file, sp[r].off, h[r].len)
 			    : b->text.data + b->toff[r];

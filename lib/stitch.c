@@ -12,7 +12,6 @@
 
 #define MAX_TYPES 255
 #define NO_KEY UINT32_MAX
-#define SHARED_KEY (UINT32_MAX - 1)
 
 /*
  * A link between two nodes a < b, kept once.  Within one row, links are
@@ -56,8 +55,9 @@ struct stitch {
 	uint32_t *parent, *size, *degree, *key;
 	uint8_t *hub_type; /* JUNK_PER_TYPE nodes: the type, and how many */
 	uint32_t *hub_count;
-	uint32_t *pkey; /* per node after resolve: its person's key, or
-			   NO_KEY (junk) or SHARED_KEY */
+	const char **pkey; /* per node after resolve: its person's key (a
+			      string of keys), or NULL (junk) or
+			      shared_mark: one lookup, no strtab_str */
 	uint32_t *lim;  /* n * nlimited distinct-value counts (roots) */
 
 	/* links: a dense array, found through an open-addressing table of
@@ -415,6 +415,9 @@ stitch_links(struct stitch *s, size_t nrows, size_t width,
 {
 	rows_links(s, nrows, width, nodes, ts, seq, 0);
 }
+
+/* The pkey of a shared node (its events go by time). */
+static const char shared_mark[] = "";
 
 static uint32_t
 key_id(struct stitch *s, const char *key)
@@ -893,9 +896,10 @@ stitch_resolve(struct stitch *s)
 	/* each node's answer, ready for the second pass (one lookup a row) */
 	s->pkey = xmalloc((n ? n : 1) * sizeof *s->pkey);
 	for (uint32_t i = 0; i < n; i++)
-		s->pkey[i] = s->nd[i].junk ? NO_KEY
-		    : s->shared[i]         ? SHARED_KEY
-					   : s->key[find(s, i)];
+		s->pkey[i] = s->nd[i].junk ? NULL
+		    : s->shared[i]
+		    ? shared_mark
+		    : strtab_str(s->keys, s->key[find(s, i)], NULL);
 	s->resolved = 1;
 }
 
@@ -906,6 +910,13 @@ stitch_prefetch_person(const struct stitch *s, uint32_t node)
 		__builtin_prefetch(&s->pkey[node]);
 }
 
+void
+stitch_prefetch_key(const struct stitch *s, uint32_t node)
+{
+	if (node != STITCH_NONE && s->pkey[node])
+		__builtin_prefetch(s->pkey[node]);
+}
+
 const char *
 stitch_person(
     struct stitch *s, const uint32_t *nodes, size_t n, int64_t ts, size_t *len)
@@ -913,14 +924,16 @@ stitch_person(
 	uint32_t shared = STITCH_NONE;
 	for (size_t i = 0; i < n; i++) {
 		uint32_t x = nodes[i];
-		if (x == STITCH_NONE || s->pkey[x] == NO_KEY)
+		if (x == STITCH_NONE || s->pkey[x] == NULL)
 			continue;
-		if (s->pkey[x] == SHARED_KEY) {
+		if (s->pkey[x] == shared_mark) {
 			if (shared == STITCH_NONE)
 				shared = x;
 			continue;
 		}
-		return strtab_str(s->keys, s->pkey[x], len);
+		if (len)
+			*len = strlen(s->pkey[x]);
+		return s->pkey[x];
 	}
 	if (shared == STITCH_NONE)
 		return NULL;

@@ -128,6 +128,11 @@ const char *stitch_person(
     struct stitch *s, const uint32_t *nodes, size_t n, int64_t ts, size_t *len);
 /* A hint before stitch_person: the answer for node will be needed soon. */
 void stitch_prefetch_person(const struct stitch *s, uint32_t node);
+/*
+ * The second hint, once stitch_prefetch_person's line has come in: the
+ * key string itself.
+ */
+void stitch_prefetch_key(const struct stitch *s, uint32_t node);
 
 /* ---- reports ---- */
 
