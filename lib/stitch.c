@@ -41,6 +41,7 @@ struct stitch {
 	uint64_t *bhash;
 	size_t bcap;
 	struct link *bpair;
+	size_t *bph; /* their slots */
 	size_t bpcap;
 
 	/* per node: what pass 1 touches, together (one cache miss) */
@@ -115,6 +116,7 @@ stitch_free(struct stitch *s)
 	free(s->boff);
 	free(s->bhash);
 	free(s->bpair);
+	free(s->bph);
 	free(s->nd);
 	free(s->shared);
 	free(s->parent);
@@ -292,17 +294,15 @@ slots_grow(struct stitch *s)
 	}
 }
 
+/*
+ * Link a < b seen at ts on row seq; h is its slot (link_hash), and the
+ * table has room for one more (at most 3/4 full after it).
+ */
 static void
-link_add(struct stitch *s, uint32_t a, uint32_t b, int64_t ts, uint32_t seq)
+link_add(struct stitch *s, uint32_t a, uint32_t b, int64_t ts, uint32_t seq,
+    size_t h)
 {
-	if (a > b) {
-		uint32_t t = a;
-		a = b;
-		b = t;
-	}
-	if (4 * (s->nlk + 1) > 3 * s->nslots) /* at most 3/4 full */
-		slots_grow(s);
-	size_t mask = s->nslots - 1, h = link_hash(a, b, mask);
+	size_t mask = s->nslots - 1;
 	for (;;) {
 		uint32_t k = s->slot[h];
 		if (k == 0)
@@ -369,6 +369,8 @@ rows_links(struct stitch *s, size_t nrows, size_t width, const uint32_t *nodes,
 					    s->bpcap ? 2 * s->bpcap : 256;
 					s->bpair = xreallocarray(s->bpair,
 					    s->bpcap, sizeof *s->bpair);
+					s->bph = xreallocarray(
+					    s->bph, s->bpcap, sizeof *s->bph);
 				}
 				struct link *p = &s->bpair[np++];
 				p->a = x[i] < x[j] ? x[i] : x[j];
@@ -384,20 +386,22 @@ rows_links(struct stitch *s, size_t nrows, size_t width, const uint32_t *nodes,
 	while (4 * (s->nlk + np + 1) > 3 * s->nslots)
 		slots_grow(s);
 	size_t mask = s->nslots - 1;
+	/* each pair's slot, hashed once */
+	for (size_t i = 0; i < np; i++)
+		s->bph[i] = link_hash(s->bpair[i].a, s->bpair[i].b, mask);
 	enum { D = 8 };
 	for (size_t i = 0; i < np + 2 * D; i++) {
 		if (i < np)
-			__builtin_prefetch(&s->slot[link_hash(
-			    s->bpair[i].a, s->bpair[i].b, mask)]);
+			__builtin_prefetch(&s->slot[s->bph[i]]);
 		if (i >= D && i - D < np) {
-			const struct link *p = &s->bpair[i - D];
-			uint32_t k = s->slot[link_hash(p->a, p->b, mask)];
+			uint32_t k = s->slot[s->bph[i - D]];
 			if (k)
 				__builtin_prefetch(&s->lk[k - 1], 1);
 		}
 		if (i >= 2 * D) {
-			const struct link *p = &s->bpair[i - 2 * D];
-			link_add(s, p->a, p->b, p->first, p->seq);
+			size_t j = i - 2 * D;
+			const struct link *p = &s->bpair[j];
+			link_add(s, p->a, p->b, p->first, p->seq, s->bph[j]);
 		}
 	}
 }
