@@ -59,7 +59,7 @@ struct stitch {
 	const char **pkey; /* per node after resolve: its person's key (a
 			      string of keys), or NULL (junk) or
 			      shared_mark: one lookup, no strtab_str */
-	uint32_t *lim;  /* n * nlimited distinct-value counts (roots) */
+	uint32_t *lim;     /* n * nlimited distinct-value counts (roots) */
 
 	/* links: a dense array, found through an open-addressing table of
 	 * indexes (4 bytes a slot rather than a whole link) */

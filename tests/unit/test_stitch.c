@@ -272,15 +272,13 @@ test_links(void **state)
 			uint64_t seq = r;
 			for (int i = 0; i < NT; i++) {
 				int added = 0;
-				n[i] = rows[r][i] ? stitch_node(s, (size_t)i,
-						       rows[r][i],
-						       strlen(rows[r][i]), ts,
-						       &added)
-						  : STITCH_NONE;
+				n[i] = rows[r][i]
+				    ? stitch_node(s, (size_t)i, rows[r][i],
+					  strlen(rows[r][i]), ts, &added)
+				    : STITCH_NONE;
 				if (added && strcmp(rows[r][i], "junk@x") == 0)
 					stitch_mark_junk(s, n[i], JUNK_LIST);
-				if (n[i] != STITCH_NONE &&
-				    rows[r][i][0] == 'j')
+				if (n[i] != STITCH_NONE && rows[r][i][0] == 'j')
 					assert_int_equal(
 					    stitch_junk(s, n[i]), JUNK_LIST);
 				else if (n[i] != STITCH_NONE)
@@ -319,7 +317,8 @@ test_links(void **state)
 			strcpy(copy[way][k], keys[way][k]);
 			keys[way][k] = copy[way][k];
 		}
-		assert_string_equal(person(s, NULL, NULL, "c2", 0), keys[way][1]);
+		assert_string_equal(
+		    person(s, NULL, NULL, "c2", 0), keys[way][1]);
 		assert_null(person(s, NULL, "junk@x", NULL, 0));
 		stitch_free(s);
 	}
