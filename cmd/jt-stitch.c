@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cli.h"
@@ -306,10 +307,39 @@ choose_ids(struct idcols *ic, const struct conf *cf, struct evin *ev,
 
 /* ---- pass 1 ---- */
 
-/* Spool record: u32 text length, u32 ts field length, i64 ts, nodes. */
+/*
+ * Spool record: u32 text length, u32 ts field length, i64 ts, nodes, then
+ * the text.  A row whose text is a line of a regular input file as it
+ * stands (csvin_span) is not copied: ROW_SPAN is set in tslen, len is the
+ * line's length, and a struct rowspan says where the line is and how
+ * much of it (the ts field and a person field, skip bytes) pass 2 leaves
+ * out.  Pass 2 reads such lines back from the file (pread): a quarter of
+ * the spool's bytes, and no copy of the text through it.
+ */
 struct rowhead {
 	uint32_t len, tslen;
 	int64_t ts;
+};
+#define ROW_SPAN 0x80000000u
+
+struct rowspan {
+	uint64_t off;
+	uint32_t skip; /* text = line[0, tslen) + line[skip, len) */
+	int32_t file;  /* index in run->files */
+};
+
+/* An input file of the spanned rows. */
+struct span_file {
+	int fd;
+	const char *name; /* valid until evin_close */
+};
+
+/* Pass 2's window on the spanned lines of one input file. */
+struct window {
+	char *buf;
+	size_t cap, len;
+	int32_t file; /* -1: empty */
+	uint64_t base;
 };
 
 /*
@@ -326,6 +356,9 @@ struct batch {
 	uint8_t event[BATCH];
 	uint32_t tslen[BATCH];
 	size_t toff[BATCH + 1]; /* row texts in text */
+	uint8_t spanned[BATCH]; /* the row's text is a file's line: */
+	struct rowspan span[BATCH];
+	uint32_t span_len[BATCH];
 	struct buf text;
 	/* values: type, row, bytes in vals */
 	uint8_t *vtype;
@@ -348,6 +381,9 @@ struct run {
 	uint64_t seq, events, link_rows, no_id;
 	struct batch batch;         /* pass 2 */
 	struct batch pipe_batch[2]; /* pass 1 */
+	struct span_file *files;
+	size_t nfiles;
+	struct window win;
 	int quiet;
 };
 
@@ -383,9 +419,13 @@ batch_free(struct batch *b)
 	buf_free(&b->vals);
 }
 
-/* Interns the batch's identifiers, links them, spools its events. */
+/*
+ * Interns the batch's identifiers and lays out its rows' nodes, junk
+ * ones left out (STITCH_NONE: no link, and no person in pass 2, as for
+ * a junk node).
+ */
 static void
-batch_flush(struct run *run, struct batch *b)
+batch_intern(struct run *run, struct batch *b)
 {
 	size_t nt = run->ic.n;
 	for (size_t i = 0; i < b->nvals; i++)
@@ -401,12 +441,29 @@ batch_flush(struct run *run, struct batch *b)
 			if (j != JUNK_NO)
 				stitch_mark_junk(run->g, b->vnode[i], j);
 		}
-		b->nodes[b->vrow[i] * nt + b->vtype[i]] = b->vnode[i];
+		if (stitch_junk(run->g, b->vnode[i]) == JUNK_NO)
+			b->nodes[b->vrow[i] * nt + b->vtype[i]] = b->vnode[i];
 	}
-	stitch_rows(run->g, b->nrows, nt, b->nodes, b->ts, b->seq);
+}
+
+/* Links the batch's identifiers and spools its events. */
+static void
+batch_flush(struct run *run, struct batch *b)
+{
+	size_t nt = run->ic.n;
+	stitch_links(run->g, b->nrows, nt, b->nodes, b->ts, b->seq);
 	for (size_t r = 0; r < b->nrows; r++) {
 		if (!b->event[r])
 			continue;
+		if (b->spanned[r]) {
+			struct rowhead h = { b->span_len[r],
+				b->tslen[r] | ROW_SPAN, b->ts[r] };
+			spool_write(run->sp, &h, sizeof h);
+			spool_write(
+			    run->sp, b->nodes + r * nt, nt * sizeof(uint32_t));
+			spool_write(run->sp, &b->span[r], sizeof b->span[r]);
+			continue;
+		}
 		size_t len = b->toff[r + 1] - b->toff[r];
 		struct rowhead h = { (uint32_t)len, b->tslen[r], b->ts[r] };
 		spool_write(run->sp, &h, sizeof h);
@@ -426,6 +483,22 @@ struct reader {
 	int events;
 	long tscol, personcol;
 };
+
+/* The index of input file fd (name for messages) in run->files. */
+static int32_t
+span_file(struct run *run, int fd, const char *name)
+{
+	if (run->nfiles && run->files[run->nfiles - 1].fd == fd)
+		return (int32_t)(run->nfiles - 1);
+	for (size_t i = 0; i < run->nfiles; i++)
+		if (run->files[i].fd == fd)
+			return (int32_t)i;
+	run->files =
+	    xreallocarray(run->files, run->nfiles + 1, sizeof *run->files);
+	run->files[run->nfiles].fd = fd;
+	run->files[run->nfiles].name = name;
+	return (int32_t)run->nfiles++;
+}
 
 /*
  * Fills b with up to BATCH rows of the reader's input: their identifier
@@ -504,8 +577,29 @@ fill_batch(struct reader *rd, struct batch *b)
 			struct buf *tx = &b->text;
 			size_t rawlen, pn = personcol == 1 ? e->len[1] : 0;
 			const char *raw;
+			int fd;
+			uint64_t off;
 			b->toff[r] = tx->len;
+			b->spanned[r] = 0;
 			if (tscol == 0 && (personcol < 0 || personcol == 1) &&
+			    evin_same_layout(e) &&
+			    evin_span(e, &fd, &off, &rawlen) &&
+			    rawlen > tn + (personcol < 0 ? 0 : 1 + pn) &&
+			    rawlen < ROW_SPAN) {
+				/*
+				 * Quote-free, so the fields are the line's
+				 * bytes between commas: nothing to check but
+				 * that there is more than ts and person.
+				 */
+				b->spanned[r] = 1;
+				b->tslen[r] = (uint32_t)tn;
+				b->span_len[r] = (uint32_t)rawlen;
+				b->span[r].off = off;
+				b->span[r].skip = (uint32_t)(personcol < 0
+					? tn
+					: tn + 1 + pn);
+				b->span[r].file = span_file(run, fd, e->file);
+			} else if (tscol == 0 && (personcol < 0 || personcol == 1) &&
 			    evin_same_layout(e) &&
 			    (raw = evin_raw(e, &rawlen)) != NULL &&
 			    rawlen > tn && raw[0] != '"' && raw[tn] == ',' &&
@@ -537,9 +631,11 @@ fill_batch(struct reader *rd, struct batch *b)
 
 /*
  * Pass 1 runs on two threads: a reader parses batches of rows while the
- * main thread interns and links the batch before (batch_flush).  Two
- * batches alternate, handed over in order, so the result is the same as
- * one thread's.
+ * main thread interns and links the batch before (batch_intern,
+ * batch_flush).  Two batches alternate, handed over in order, so the
+ * result is the same as one thread's.  (Interning on the reader thread,
+ * which stitch_links allows, was measured: slower on jt-gen events, no
+ * clear gain on the benchmark's ids.)
  */
 struct pipe {
 	pthread_mutex_t mu;
@@ -585,9 +681,12 @@ read_rows(struct run *run, struct evin *e, const long *col, int events,
 	pthread_t tid;
 	if (pthread_create(&tid, NULL, reader_main, &p) != 0) {
 		/* no thread: read and flush in turn */
-		while (fill_batch(&rd, p.b[0]))
+		int more;
+		do {
+			more = fill_batch(&rd, p.b[0]);
+			batch_intern(run, p.b[0]);
 			batch_flush(run, p.b[0]);
-		batch_flush(run, p.b[0]);
+		} while (more);
 		return;
 	}
 	for (int k = 0;; k ^= 1) {
@@ -596,6 +695,7 @@ read_rows(struct run *run, struct evin *e, const long *col, int events,
 			pthread_cond_wait(&p.cv, &p.mu);
 		int last = p.done && !p.full[k ^ 1];
 		pthread_mutex_unlock(&p.mu);
+		batch_intern(run, p.b[k]);
 		batch_flush(run, p.b[k]);
 		pthread_mutex_lock(&p.mu);
 		p.full[k] = 0;
@@ -1014,6 +1114,45 @@ summary(struct run *run, uint64_t events_out)
 /* ---- pass 2 ---- */
 
 /*
+ * The bytes [off, off + n) of input file f, from pass 2's window on it,
+ * read ahead in large blocks: the spanned lines come in file order.  The
+ * pointer is valid until the next call.
+ */
+static const char *
+span_bytes(struct run *run, int32_t f, uint64_t off, size_t n)
+{
+	enum { WINDOW = 1 << 22 };
+	struct window *w = &run->win;
+	if (w->file == f && off >= w->base && off - w->base <= w->len &&
+	    n <= w->len - (off - w->base))
+		return w->buf + (off - w->base);
+	size_t want = n > WINDOW ? n : WINDOW;
+	if (want > w->cap) {
+		free(w->buf);
+		w->buf = xmalloc(want);
+		w->cap = want;
+	}
+	w->file = f;
+	w->base = off;
+	w->len = 0;
+	while (w->len < n) {
+		ssize_t k = pread(run->files[f].fd, w->buf + w->len,
+		    w->cap - w->len, (off_t)(off + w->len));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			err_die("%s: %s", run->files[f].name, strerror(errno));
+		if (k == 0) {
+			w->file = -1;
+			err_die("%s: the file changed while being read",
+			    run->files[f].name);
+		}
+		w->len += (size_t)k;
+	}
+	return w->buf;
+}
+
+/*
  * Reads the spool back a batch at a time and writes each event with its
  * person; the batch's answers are prefetched before they are asked for.
  * Returns the events written.
@@ -1024,7 +1163,9 @@ write_events(struct run *run, struct io_out *out)
 	size_t nt = run->ic.n;
 	struct batch *b = &run->batch;
 	struct rowhead h[BATCH];
+	struct rowspan sp[BATCH];
 	uint64_t written = 0;
+	run->win.file = -1;
 	for (;;) {
 		size_t n = 0;
 		buf_clear(&b->text);
@@ -1033,12 +1174,23 @@ write_events(struct run *run, struct io_out *out)
 				nt * sizeof(uint32_t)))
 				err_die("internal error: truncated spool");
 			b->toff[n] = b->text.len;
-			buf_reserve(&b->text, h[n].len);
-			if (h[n].len &&
-			    !spool_read(
-				run->sp, b->text.data + b->text.len, h[n].len))
-				err_die("internal error: truncated spool");
-			b->text.len += h[n].len;
+			if (h[n].tslen & ROW_SPAN) {
+				if (!spool_read(run->sp, &sp[n], sizeof sp[n]))
+					err_die("internal error: truncated "
+						"spool");
+				h[n].tslen &= ~ROW_SPAN;
+				b->spanned[n] = 1;
+			} else {
+				b->spanned[n] = 0;
+				sp[n].skip = h[n].tslen;
+				buf_reserve(&b->text, h[n].len);
+				if (h[n].len &&
+				    !spool_read(run->sp,
+					b->text.data + b->text.len, h[n].len))
+					err_die(
+					    "internal error: truncated spool");
+				b->text.len += h[n].len;
+			}
 			for (size_t t = 0; t < nt; t++)
 				stitch_prefetch_person(
 				    run->g, b->nodes[n * nt + t]);
@@ -1046,8 +1198,18 @@ write_events(struct run *run, struct io_out *out)
 		}
 		if (n == 0)
 			break;
+		enum { AHEAD = 16 };
+		for (size_t r = 0; r < n && r < AHEAD; r++)
+			for (size_t t = 0; t < nt; t++)
+				stitch_prefetch_key(run->g, b->nodes[r * nt + t]);
 		for (size_t r = 0; r < n; r++) {
-			const char *text = b->text.data + b->toff[r];
+			if (r + AHEAD < n)
+				for (size_t t = 0; t < nt; t++)
+					stitch_prefetch_key(run->g,
+					    b->nodes[(r + AHEAD) * nt + t]);
+			const char *text = b->spanned[r]
+			    ? span_bytes(run, sp[r].file, sp[r].off, h[r].len)
+			    : b->text.data + b->toff[r];
 			size_t plen = 0;
 			const char *person = stitch_person(
 			    run->g, b->nodes + r * nt, nt, h[r].ts, &plen);
@@ -1057,7 +1219,7 @@ write_events(struct run *run, struct io_out *out)
 			io_putc(out, ',');
 			if (person)
 				io_write(out, person, plen);
-			io_write(out, text + h[r].tslen, h[r].len - h[r].tslen);
+			io_write(out, text + sp[r].skip, h[r].len - sp[r].skip);
 			io_putc(out, '\n');
 			written++;
 		}
@@ -1090,6 +1252,8 @@ free_run(struct run *run)
 	batch_free(&run->batch);
 	batch_free(&run->pipe_batch[0]);
 	batch_free(&run->pipe_batch[1]);
+	free(run->files);
+	free(run->win.buf);
 }
 
 static void

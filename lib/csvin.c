@@ -34,6 +34,7 @@
 
 #define CHUNK (256 * 1024)
 #define RAW_REJECT_CAP (64 * 1024) /* raw bytes kept for an overlong record */
+#define NO_SPAN UINT64_MAX
 
 struct rd {
 	struct io_in *in;
@@ -48,6 +49,16 @@ struct rd {
 	/* input chunk */
 	char *cbuf;
 	size_t ccap, cpos, clen;
+	uint64_t cbase; /* offset in the input stream of cbuf[0] */
+	/* the last line handed out by next_line: its offset in the input,
+	 * or NO_SPAN when its bytes there are not the line's (replayed from
+	 * pending, CR dropped, converted, BOM stripped) */
+	uint64_t line_off;
+	/* the last record, when it is such a line and quote-free
+	 * (csvin_span): offset, start (cut in place) and length */
+	uint64_t span_off;
+	const char *span_p;
+	size_t span_n;
 	int in_eof;
 	const char *fail_why; /* a read error, reported once */
 
@@ -169,6 +180,7 @@ static int
 fill(struct rd *d)
 {
 	if (d->cpos > 0) {
+		d->cbase += d->cpos;
 		memmove(d->cbuf, d->cbuf + d->cpos, d->clen - d->cpos);
 		d->clen -= d->cpos;
 		d->cpos = 0;
@@ -225,6 +237,7 @@ next_line(struct rd *d, const char **s, size_t *n)
 		*s = p;
 		*n = (size_t)(nl - p);
 		d->ppos += *n + 1;
+		d->line_off = NO_SPAN;
 		return LINE_OK;
 	}
 	size_t scanned = 0;
@@ -235,11 +248,16 @@ next_line(struct rd *d, const char **s, size_t *n)
 		if (nl) {
 			*s = start;
 			*n = (size_t)(nl - start);
+			d->line_off = d->cbase + d->cpos;
 			d->cpos += *n + 1;
-			if (*n && start[*n - 1] == '\r')
+			if (*n && start[*n - 1] == '\r') {
 				start[--*n] = '\n';
-			if (d->encoding)
+				d->line_off = NO_SPAN;
+			}
+			if (d->encoding) {
 				convert(d, s, n);
+				d->line_off = NO_SPAN;
+			}
 			return LINE_OK;
 		}
 		scanned = avail;
@@ -248,11 +266,16 @@ next_line(struct rd *d, const char **s, size_t *n)
 				return LINE_EOF;
 			*s = start;
 			*n = avail;
+			d->line_off = d->cbase + d->cpos;
 			d->cpos = d->clen;
-			if (start[*n - 1] == '\r')
+			if (start[*n - 1] == '\r') {
 				(*n)--;
-			if (*n && d->encoding)
+				d->line_off = NO_SPAN;
+			}
+			if (*n && d->encoding) {
 				convert(d, s, n);
+				d->line_off = NO_SPAN;
+			}
 			return *n ? LINE_LAST : LINE_EOF;
 		}
 		if (avail > d->max_record) {
@@ -277,6 +300,7 @@ next_line(struct rd *d, const char **s, size_t *n)
 			}
 			*s = buf_str(&d->skipped);
 			*n = keep;
+			d->line_off = NO_SPAN;
 			return LINE_LONG;
 		}
 		if (fill(d) < 0)
@@ -521,6 +545,7 @@ read_record(struct rd *d, struct csvin *r, int is_header)
 			if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
 				s += 3;
 				n -= 3;
+				d->line_off = NO_SPAN;
 			}
 		}
 		if (d->between) {
@@ -558,8 +583,15 @@ read_record(struct rd *d, struct csvin *r, int is_header)
 		if (cut <= 0) {
 			r->line = d->rec_line;
 			d->between = 1;
-			if (!quoted)
+			if (!quoted) {
 				uncut_raw_later(d, s, n);
+				if (d->rec_lines == 1 &&
+				    d->line_off != NO_SPAN) {
+					d->span_off = d->line_off;
+					d->span_p = s;
+					d->span_n = n;
+				}
+			}
 			if (cut < 0) {
 				reasonf(d, "field longer than %zu bytes",
 				    d->max_field);
@@ -646,6 +678,7 @@ csvin_open(const char *path, const struct csvin_opts *opts, const char **why)
 	d->cur_line = 1;
 	d->between = 1;
 	d->at_start = 1;
+	d->line_off = d->span_off = NO_SPAN;
 
 	enum csvin_status st = read_record(d, r, 1);
 	if (st == CSVIN_EOF) {
@@ -700,6 +733,7 @@ csvin_next(struct csvin *r)
 	}
 	field_limit = d->max_field;
 	d->line_raw = NULL;
+	d->span_off = NO_SPAN;
 	enum csvin_status st = read_record(d, r, 0);
 	r->reason = buf_str(&d->reason);
 	return st;
@@ -745,6 +779,18 @@ csvin_raw(const struct csvin *r, size_t *n)
 		len--;
 	*n = len;
 	return buf_str(&d->raw);
+}
+
+int
+csvin_span(const struct csvin *r, int *fd, uint64_t *off, size_t *n)
+{
+	const struct rd *d = r->priv;
+	if (d->span_off == NO_SPAN || (*fd = io_plain_fd(d->in)) < 0 ||
+	    memchr(d->span_p, '\r', d->span_n) != NULL)
+		return 0;
+	*off = d->span_off;
+	*n = d->span_n;
+	return 1;
 }
 
 const char *

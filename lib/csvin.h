@@ -79,6 +79,17 @@ long csvin_col(const struct csvin *r, const char *name);
  * valid until the next csvin_next.
  */
 const char *csvin_raw(const struct csvin *r, size_t *n);
+/*
+ * Where the last record read lies in the input, when a caller can read it
+ * again from there: returns 1, with *fd the input's descriptor (a regular
+ * file read uncompressed, io_plain_fd) and the record's raw text
+ * (csvin_raw) at bytes [*off, *off + *n) of it, when the record is one
+ * physical line without a quote, a CR or a BOM, read straight from the
+ * input (not replayed after an error, not converted from another
+ * encoding).  Returns 0 otherwise.  Copies nothing: the cheap way to
+ * remember a row for a second pass.
+ */
+int csvin_span(const struct csvin *r, int *fd, uint64_t *off, size_t *n);
 /* The input's name for messages ("<stdin>" or the path). */
 const char *csvin_name(const struct csvin *r);
 /* Bytes of the (possibly compressed) input consumed so far. */

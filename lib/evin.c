@@ -158,6 +158,13 @@ evin_raw(const struct evin *e, size_t *n)
 	return csvin_raw(v->in[i].r, n);
 }
 
+int
+evin_span(const struct evin *e, int *fd, uint64_t *off, size_t *n)
+{
+	const struct ev *v = e->priv;
+	return v->cur < v->nin && csvin_span(v->in[v->cur].r, fd, off, n);
+}
+
 uint64_t
 evin_bytes(const struct evin *e)
 {

@@ -51,6 +51,8 @@ long evin_col(const struct evin *e, const char *name);
  * re-encoding its fields.
  */
 int evin_same_layout(const struct evin *e);
+/* csvin_span of the input of the current row (csvin.h). */
+int evin_span(const struct evin *e, int *fd, uint64_t *off, size_t *n);
 /* Raw bytes of the last record read (rejected or not). */
 const char *evin_raw(const struct evin *e, size_t *n);
 /* Input bytes read so far, over all inputs (for progress). */

@@ -28,6 +28,7 @@ struct io_in {
 	int fd;
 	char *name;
 	int gz;
+	int regular;      /* a named regular file (io_plain_fd) */
 	int eof;          /* the raw input has ended */
 	int zdone;        /* gzip: last member complete, no more input */
 	const char *zerr; /* gzip error met after some output: next read */
@@ -64,7 +65,7 @@ raw_fill(struct io_in *in, const char **why)
 struct io_in *
 io_open(const char *path)
 {
-	int fd;
+	int fd, regular = 0;
 	const char *why = NULL;
 
 	if (path == NULL || strcmp(path, "-") == 0) {
@@ -82,9 +83,11 @@ io_open(const char *path)
 			errno = EISDIR;
 			return NULL;
 		}
+		regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 	}
 	struct io_in *in = xcalloc(1, sizeof *in);
 	in->fd = fd;
+	in->regular = regular;
 	in->name = xstrdup(path);
 	in->raw = xmalloc(IN_BUF);
 	/* Read ahead until two bytes or EOF, to look for the gzip magic. */
@@ -211,6 +214,12 @@ int
 io_is_gzip(const struct io_in *in)
 {
 	return in->gz;
+}
+
+int
+io_plain_fd(const struct io_in *in)
+{
+	return in->regular && !in->gz ? in->fd : -1;
 }
 
 uint64_t

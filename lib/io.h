@@ -35,6 +35,13 @@ long io_read(struct io_in *in, void *p, size_t n, const char **why);
 const char *io_name(const struct io_in *in);
 /* Nonzero when the input is gzip-compressed. */
 int io_is_gzip(const struct io_in *in);
+/*
+ * The descriptor of a named regular file read uncompressed, whose byte k
+ * is byte k of what io_read returns (for a caller that reads a part of it
+ * again with pread); -1 for stdin, a pipe or device, or gzip input.  Owned
+ * by the input: valid until io_close.
+ */
+int io_plain_fd(const struct io_in *in);
 /* Compressed bytes consumed so far (file bytes, for progress and rates). */
 uint64_t io_raw_bytes(const struct io_in *in);
 void io_close(struct io_in *in);

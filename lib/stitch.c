@@ -12,7 +12,6 @@
 
 #define MAX_TYPES 255
 #define NO_KEY UINT32_MAX
-#define SHARED_KEY (UINT32_MAX - 1)
 
 /*
  * A link between two nodes a < b, kept once.  Within one row, links are
@@ -42,6 +41,7 @@ struct stitch {
 	uint64_t *bhash;
 	size_t bcap;
 	struct link *bpair;
+	size_t *bph; /* their slots */
 	size_t bpcap;
 
 	/* per node: what pass 1 touches, together (one cache miss) */
@@ -56,9 +56,10 @@ struct stitch {
 	uint32_t *parent, *size, *degree, *key;
 	uint8_t *hub_type; /* JUNK_PER_TYPE nodes: the type, and how many */
 	uint32_t *hub_count;
-	uint32_t *pkey; /* per node after resolve: its person's key, or
-			   NO_KEY (junk) or SHARED_KEY */
-	uint32_t *lim;  /* n * nlimited distinct-value counts (roots) */
+	const char **pkey; /* per node after resolve: its person's key (a
+			      string of keys), or NULL (junk) or
+			      shared_mark: one lookup, no strtab_str */
+	uint32_t *lim;     /* n * nlimited distinct-value counts (roots) */
 
 	/* links: a dense array, found through an open-addressing table of
 	 * indexes (4 bytes a slot rather than a whole link) */
@@ -115,6 +116,7 @@ stitch_free(struct stitch *s)
 	free(s->boff);
 	free(s->bhash);
 	free(s->bpair);
+	free(s->bph);
 	free(s->nd);
 	free(s->shared);
 	free(s->parent);
@@ -253,6 +255,12 @@ stitch_mark_junk(struct stitch *s, uint32_t node, enum stitch_junk why)
 	s->nd[node].junk = (uint8_t)why;
 }
 
+enum stitch_junk
+stitch_junk(const struct stitch *s, uint32_t node)
+{
+	return (enum stitch_junk)s->nd[node].junk;
+}
+
 static uint64_t
 mix(uint64_t x)
 {
@@ -286,17 +294,15 @@ slots_grow(struct stitch *s)
 	}
 }
 
+/*
+ * Link a < b seen at ts on row seq; h is its slot (link_hash), and the
+ * table has room for one more (at most 3/4 full after it).
+ */
 static void
-link_add(struct stitch *s, uint32_t a, uint32_t b, int64_t ts, uint32_t seq)
+link_add(struct stitch *s, uint32_t a, uint32_t b, int64_t ts, uint32_t seq,
+    size_t h)
 {
-	if (a > b) {
-		uint32_t t = a;
-		a = b;
-		b = t;
-	}
-	if (4 * (s->nlk + 1) > 3 * s->nslots) /* at most 3/4 full */
-		slots_grow(s);
-	size_t mask = s->nslots - 1, h = link_hash(a, b, mask);
+	size_t mask = s->nslots - 1;
 	for (;;) {
 		uint32_t k = s->slot[h];
 		if (k == 0)
@@ -337,25 +343,34 @@ stitch_row(
 	stitch_rows(s, 1, n, nodes, &ts, &seq);
 }
 
-void
-stitch_rows(struct stitch *s, size_t nrows, size_t width, const uint32_t *nodes,
-    const int64_t *ts, const uint64_t *seq)
+/*
+ * The links of the rows; junk nodes are skipped when check_junk, else the
+ * caller has left them out (and the node records are not read at all).
+ */
+static void
+rows_links(struct stitch *s, size_t nrows, size_t width, const uint32_t *nodes,
+    const int64_t *ts, const uint64_t *seq, int check_junk)
 {
 	size_t np = 0;
 	for (size_t r = 0; r < nrows; r++) {
 		const uint32_t *x = nodes + r * width;
 		for (size_t i = 0; i < width; i++) {
-			if (x[i] == STITCH_NONE || s->nd[x[i]].junk != JUNK_NO)
+			if (x[i] == STITCH_NONE ||
+			    (check_junk && s->nd[x[i]].junk != JUNK_NO))
 				continue;
 			for (size_t j = i + 1; j < width; j++) {
 				if (x[j] == STITCH_NONE ||
-				    s->nd[x[j]].junk != JUNK_NO || x[j] == x[i])
+				    (check_junk &&
+					s->nd[x[j]].junk != JUNK_NO) ||
+				    x[j] == x[i])
 					continue;
 				if (np == s->bpcap) {
 					s->bpcap =
 					    s->bpcap ? 2 * s->bpcap : 256;
 					s->bpair = xreallocarray(s->bpair,
 					    s->bpcap, sizeof *s->bpair);
+					s->bph = xreallocarray(
+					    s->bph, s->bpcap, sizeof *s->bph);
 				}
 				struct link *p = &s->bpair[np++];
 				p->a = x[i] < x[j] ? x[i] : x[j];
@@ -371,23 +386,42 @@ stitch_rows(struct stitch *s, size_t nrows, size_t width, const uint32_t *nodes,
 	while (4 * (s->nlk + np + 1) > 3 * s->nslots)
 		slots_grow(s);
 	size_t mask = s->nslots - 1;
+	/* each pair's slot, hashed once */
+	for (size_t i = 0; i < np; i++)
+		s->bph[i] = link_hash(s->bpair[i].a, s->bpair[i].b, mask);
 	enum { D = 8 };
 	for (size_t i = 0; i < np + 2 * D; i++) {
 		if (i < np)
-			__builtin_prefetch(&s->slot[link_hash(
-			    s->bpair[i].a, s->bpair[i].b, mask)]);
+			__builtin_prefetch(&s->slot[s->bph[i]]);
 		if (i >= D && i - D < np) {
-			const struct link *p = &s->bpair[i - D];
-			uint32_t k = s->slot[link_hash(p->a, p->b, mask)];
+			uint32_t k = s->slot[s->bph[i - D]];
 			if (k)
 				__builtin_prefetch(&s->lk[k - 1], 1);
 		}
 		if (i >= 2 * D) {
-			const struct link *p = &s->bpair[i - 2 * D];
-			link_add(s, p->a, p->b, p->first, p->seq);
+			size_t j = i - 2 * D;
+			const struct link *p = &s->bpair[j];
+			link_add(s, p->a, p->b, p->first, p->seq, s->bph[j]);
 		}
 	}
 }
+
+void
+stitch_rows(struct stitch *s, size_t nrows, size_t width, const uint32_t *nodes,
+    const int64_t *ts, const uint64_t *seq)
+{
+	rows_links(s, nrows, width, nodes, ts, seq, 1);
+}
+
+void
+stitch_links(struct stitch *s, size_t nrows, size_t width,
+    const uint32_t *nodes, const int64_t *ts, const uint64_t *seq)
+{
+	rows_links(s, nrows, width, nodes, ts, seq, 0);
+}
+
+/* The pkey of a shared node (its events go by time). */
+static const char shared_mark[] = "";
 
 static uint32_t
 key_id(struct stitch *s, const char *key)
@@ -866,9 +900,10 @@ stitch_resolve(struct stitch *s)
 	/* each node's answer, ready for the second pass (one lookup a row) */
 	s->pkey = xmalloc((n ? n : 1) * sizeof *s->pkey);
 	for (uint32_t i = 0; i < n; i++)
-		s->pkey[i] = s->nd[i].junk ? NO_KEY
-		    : s->shared[i]         ? SHARED_KEY
-					   : s->key[find(s, i)];
+		s->pkey[i] = s->nd[i].junk ? NULL
+		    : s->shared[i]
+		    ? shared_mark
+		    : strtab_str(s->keys, s->key[find(s, i)], NULL);
 	s->resolved = 1;
 }
 
@@ -879,6 +914,13 @@ stitch_prefetch_person(const struct stitch *s, uint32_t node)
 		__builtin_prefetch(&s->pkey[node]);
 }
 
+void
+stitch_prefetch_key(const struct stitch *s, uint32_t node)
+{
+	if (node != STITCH_NONE && s->pkey[node])
+		__builtin_prefetch(s->pkey[node]);
+}
+
 const char *
 stitch_person(
     struct stitch *s, const uint32_t *nodes, size_t n, int64_t ts, size_t *len)
@@ -886,14 +928,16 @@ stitch_person(
 	uint32_t shared = STITCH_NONE;
 	for (size_t i = 0; i < n; i++) {
 		uint32_t x = nodes[i];
-		if (x == STITCH_NONE || s->pkey[x] == NO_KEY)
+		if (x == STITCH_NONE || s->pkey[x] == NULL)
 			continue;
-		if (s->pkey[x] == SHARED_KEY) {
+		if (s->pkey[x] == shared_mark) {
 			if (shared == STITCH_NONE)
 				shared = x;
 			continue;
 		}
-		return strtab_str(s->keys, s->pkey[x], len);
+		if (len)
+			*len = strlen(s->pkey[x]);
+		return s->pkey[x];
 	}
 	if (shared == STITCH_NONE)
 		return NULL;

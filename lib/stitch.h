@@ -67,6 +67,8 @@ void stitch_free(struct stitch *s);
 uint32_t stitch_node(struct stitch *s, size_t t, const char *v, size_t n,
     int64_t ts, int *added);
 void stitch_mark_junk(struct stitch *s, uint32_t node, enum stitch_junk why);
+/* Why node is junk, or JUNK_NO (as marked so far). */
+enum stitch_junk stitch_junk(const struct stitch *s, uint32_t node);
 /*
  * stitch_node for k values at once (value i of type type[i], seen at
  * ts[i]), with the lookups' cache misses overlapped by prefetching: the
@@ -88,6 +90,17 @@ void stitch_row(struct stitch *s, const uint32_t *nodes, size_t n, int64_t ts,
  * at ts[r] with input order seq[r], prefetching like stitch_nodes.
  */
 void stitch_rows(struct stitch *s, size_t nrows, size_t width,
+    const uint32_t *nodes, const int64_t *ts, const uint64_t *seq);
+
+/*
+ * stitch_rows for rows whose junk identifiers the caller has already
+ * replaced by STITCH_NONE (a node is junk from its creation on, in pass
+ * 1).  It reads and changes only the links, never the nodes, so it may
+ * run on one thread while another calls stitch_nodes and
+ * stitch_mark_junk for the next rows (a pipeline; nothing else may run
+ * meanwhile).  The links are the same as stitch_rows would make.
+ */
+void stitch_links(struct stitch *s, size_t nrows, size_t width,
     const uint32_t *nodes, const int64_t *ts, const uint64_t *seq);
 
 /*
@@ -115,6 +128,11 @@ const char *stitch_person(
     struct stitch *s, const uint32_t *nodes, size_t n, int64_t ts, size_t *len);
 /* A hint before stitch_person: the answer for node will be needed soon. */
 void stitch_prefetch_person(const struct stitch *s, uint32_t node);
+/*
+ * The second hint, once stitch_prefetch_person's line has come in: the
+ * key string itself.
+ */
+void stitch_prefetch_key(const struct stitch *s, uint32_t node);
 
 /* ---- reports ---- */
 

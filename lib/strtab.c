@@ -1,11 +1,14 @@
 /*
  * strtab: interning with an open-addressing index over an append-only
  * arena.  Invariants: the slot array has a power-of-two size and is at most
- * half full; a slot holds the top 32 bits of the string's hash and id + 1
- * (0 = empty), so a probe rejects other strings without touching their
- * entries (one cache miss fewer per collision in big tables); the arena
- * never moves a string once stored (it grows by new blocks), so returned
- * pointers stay valid.
+ * half full; a slot holds the top 24 bits of the string's hash and the
+ * arena position of its record + 1 (0 = empty), so a probe rejects other
+ * strings without touching them and reaches a candidate in one step (one
+ * cache miss per lookup in big tables, not two); a record is the id (u32),
+ * the length (u32), the bytes and a NUL, never split across arena blocks;
+ * a position is the block's index << 20 | the offset in it (blocks are
+ * 1 MB, a longer string has a block of its own at offset 0); the arena
+ * never moves a record once stored, so returned pointers stay valid.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,16 +16,19 @@
 #include "err.h"
 #include "strtab.h"
 
-#define BLOCK (1 << 20)
+#define BLOCK_BITS 20
+#define BLOCK (1 << BLOCK_BITS)
+#define POS_BITS 40
+#define POS_MASK ((1ULL << POS_BITS) - 1)
+#define HEAD 8 /* u32 id, u32 length */
 
 struct entry {
-	const char *s;
-	uint32_t n;
 	uint64_t hash;
+	uint64_t pos; /* of the record */
 };
 
 struct strtab {
-	uint64_t *slot; /* hash >> 32 << 32 | (id + 1) */
+	uint64_t *slot; /* hash >> 40 << 40 | (pos + 1) */
 	size_t mask;    /* slots - 1 */
 	struct entry *ent;
 	uint32_t nent, cap;
@@ -76,11 +82,22 @@ strtab_free(struct strtab *t)
 	free(t);
 }
 
+/* The record at position pos. */
 static const char *
-store(struct strtab *t, const char *s, size_t n)
+record(const struct strtab *t, uint64_t pos)
 {
-	if (t->nblocks == 0 || t->used + n + 1 > t->block_size) {
-		size_t size = n + 1 > BLOCK ? n + 1 : BLOCK;
+	return t->blocks[pos >> BLOCK_BITS] + (pos & (BLOCK - 1));
+}
+
+/* Stores the record of id, s[0..n); returns its position. */
+static uint64_t
+store(struct strtab *t, uint32_t id, const char *s, size_t n)
+{
+	size_t need = HEAD + n + 1;
+	if (t->nblocks == 0 || t->used + need > t->block_size) {
+		size_t size = need > BLOCK ? need : BLOCK;
+		if ((uint64_t)(t->nblocks + 1) << BLOCK_BITS >= POS_MASK)
+			err_die("too many or too long strings");
 		t->blocks =
 		    xreallocarray(t->blocks, t->nblocks + 1, sizeof *t->blocks);
 		t->blocks[t->nblocks++] = xmalloc(size);
@@ -88,11 +105,15 @@ store(struct strtab *t, const char *s, size_t n)
 		t->used = 0;
 	}
 	char *p = t->blocks[t->nblocks - 1] + t->used;
+	uint32_t len = (uint32_t)n;
+	memcpy(p, &id, 4);
+	memcpy(p + 4, &len, 4);
 	if (n)
-		memcpy(p, s, n);
-	p[n] = '\0';
-	t->used += n + 1;
-	return p;
+		memcpy(p + HEAD, s, n);
+	p[HEAD + n] = '\0';
+	uint64_t pos = (uint64_t)(t->nblocks - 1) << BLOCK_BITS | t->used;
+	t->used += need;
+	return pos;
 }
 
 static void
@@ -105,7 +126,7 @@ grow(struct strtab *t)
 		size_t i = h & (size - 1);
 		while (slot[i])
 			i = (i + 1) & (size - 1);
-		slot[i] = (h >> 32 << 32) | (id + 1);
+		slot[i] = (h >> POS_BITS << POS_BITS) | (t->ent[id].pos + 1);
 	}
 	free(t->slot);
 	t->slot = slot;
@@ -117,19 +138,28 @@ static size_t
 probe(const struct strtab *t, const char *s, size_t n, uint64_t h)
 {
 	size_t i = h & t->mask;
-	uint64_t tag = h >> 32 << 32;
 	for (;;) {
 		uint64_t v = t->slot[i];
 		if (v == 0)
 			return i;
-		if ((v & 0xFFFFFFFF00000000ULL) == tag) {
-			const struct entry *e = &t->ent[(uint32_t)v - 1];
-			if (e->hash == h && e->n == n &&
-			    memcmp(e->s, s, n) == 0)
+		if ((v ^ h) >> POS_BITS == 0) {
+			const char *r = record(t, (v & POS_MASK) - 1);
+			uint32_t len;
+			memcpy(&len, r + 4, 4);
+			if (len == n && memcmp(r + HEAD, s, n) == 0)
 				return i;
 		}
 		i = (i + 1) & t->mask;
 	}
+}
+
+/* The id of the record a full slot points to. */
+static uint32_t
+slot_id(const struct strtab *t, uint64_t v)
+{
+	uint32_t id;
+	memcpy(&id, record(t, (v & POS_MASK) - 1), 4);
+	return id;
 }
 
 void
@@ -140,14 +170,12 @@ strtab_prefetch(const struct strtab *t, uint64_t h, int stage)
 		__builtin_prefetch(&t->slot[i]);
 		return;
 	}
+	if (stage != 1)
+		return; /* the record is the whole of it */
 	uint64_t v = t->slot[i];
-	if (v == 0 || (v >> 32) != (h >> 32))
+	if (v == 0 || (v ^ h) >> POS_BITS != 0)
 		return;
-	const struct entry *e = &t->ent[(uint32_t)v - 1];
-	if (stage == 1)
-		__builtin_prefetch(e);
-	else
-		__builtin_prefetch(e->s);
+	__builtin_prefetch(record(t, (v & POS_MASK) - 1));
 }
 
 uint32_t
@@ -164,8 +192,8 @@ strtab_intern_hashed(
 	if (added)
 		*added = 0;
 	if (t->slot[i])
-		return (uint32_t)t->slot[i] - 1;
-	if (n > UINT32_MAX || t->nent == UINT32_MAX - 1)
+		return slot_id(t, t->slot[i]);
+	if (n > UINT32_MAX - HEAD - 1 || t->nent == UINT32_MAX - 1)
 		err_die("too many or too long strings");
 	if (t->nent == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 1024;
@@ -173,10 +201,10 @@ strtab_intern_hashed(
 		mem_hugepages(t->ent, t->cap * sizeof *t->ent);
 	}
 	uint32_t id = t->nent++;
-	t->ent[id].s = store(t, s, n);
-	t->ent[id].n = (uint32_t)n;
+	uint64_t pos = store(t, id, s, n);
 	t->ent[id].hash = h;
-	t->slot[i] = (h >> 32 << 32) | (id + 1);
+	t->ent[id].pos = pos;
+	t->slot[i] = (h >> POS_BITS << POS_BITS) | (pos + 1);
 	if ((size_t)t->nent * 2 > t->mask + 1)
 		grow(t);
 	if (added)
@@ -188,15 +216,19 @@ uint32_t
 strtab_find(const struct strtab *t, const char *s, size_t n)
 {
 	size_t i = probe(t, s, n, strtab_hash(s, n));
-	return t->slot[i] ? (uint32_t)t->slot[i] - 1 : UINT32_MAX;
+	return t->slot[i] ? slot_id(t, t->slot[i]) : UINT32_MAX;
 }
 
 const char *
 strtab_str(const struct strtab *t, uint32_t id, size_t *n)
 {
-	if (n)
-		*n = t->ent[id].n;
-	return t->ent[id].s;
+	const char *r = record(t, t->ent[id].pos);
+	if (n) {
+		uint32_t len;
+		memcpy(&len, r + 4, 4);
+		*n = len;
+	}
+	return r + HEAD;
 }
 
 uint32_t

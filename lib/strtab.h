@@ -23,10 +23,11 @@ uint32_t strtab_intern_hashed(
     struct strtab *t, const char *s, size_t n, uint64_t h, int *added);
 /*
  * Hints for batches of lookups in a table too big for the caches: stage 0
- * prefetches the slot of hash h, stage 1 (once the slot is in) its entry,
- * stage 2 its string.  Issuing each stage for a whole batch before the
- * next lets the memory system overlap the misses.  Only hints: the table
- * is not changed and a wrong guess costs nothing but bandwidth.
+ * prefetches the slot of hash h, stage 1 (once the slot is in) the string's
+ * record (its id, length and bytes together); stage 2 is kept for callers
+ * of the three-stage pipeline and does nothing.  Issuing each stage for a whole
+ * batch before the next lets the memory system overlap the misses.  Only hints:
+ * the table is not changed and a wrong guess costs nothing but bandwidth.
  */
 void strtab_prefetch(const struct strtab *t, uint64_t h, int stage);
 /* The id of s[0..n), or UINT32_MAX when absent. */

@@ -240,6 +240,46 @@ EOF
 	[[ "$output" == *"/nonexistent: cannot make a temporary file"* ]]
 }
 
+@test "rows read back from the input file, from the spool or re-encoded: the same bytes" {
+	# plain lines are read again from the file in pass 2; quoted, CRLF,
+	# multi-line and gzip rows and stdin go through the spool
+	printf '\xef\xbb\xbfts,person,id_user,id_cookie,note\n' >in.csv
+	printf '2026-10-01T00:00:00.000Z,,u1,c1,plain\n' >>in.csv
+	printf '2026-10-01T00:00:01.000Z,old,u1,c2,"quoted, comma"\n' >>in.csv
+	printf '2026-10-01T00:00:02.000Z,,u2,c2,"two\nlines"\n' >>in.csv
+	printf '2026-10-01T00:00:03.000Z,,u3,c3,crlf\r\n' >>in.csv
+	printf '"2026-10-01T00:00:04.000Z","p",u1,c4,quoted ts\n' >>in.csv
+	printf '2026-10-01T00:00:05.000Z,,u5,c5,cr\rinside\n' >>in.csv
+	printf '2026-10-01T00:00:06.000Z,x,,c1,no final LF' >>in.csv
+	"$ST" -q in.csv >file.csv
+	"$ST" -q <in.csv >stdin.csv
+	gzip -c in.csv >in.csv.gz
+	"$ST" -q in.csv.gz >gz.csv
+	"$ST" -q --memory 1K --tmpdir . in.csv >disk.csv
+	cmp file.csv stdin.csv
+	cmp file.csv gz.csv
+	cmp file.csv disk.csv
+	p1=$(sed -n 2p file.csv | cut -d, -f2) p3=$(sed -n 6p file.csv | cut -d, -f2)
+	[ -n "$p1" ] && [ -n "$p3" ] && [ "$p1" != "$p3" ]
+	{
+		echo "ts,person,id_user,id_cookie,note"
+		echo "2026-10-01T00:00:00.000Z,$p1,u1,c1,plain"
+		echo "2026-10-01T00:00:01.000Z,$p1,u1,c2,\"quoted, comma\""
+		printf '2026-10-01T00:00:02.000Z,%s,u2,c2,"two\nlines"\n' "$(sed -n 4p file.csv | cut -d, -f2)"
+		printf '2026-10-01T00:00:03.000Z,%s,u3,c3,crlf\n' "$p3"
+		printf '2026-10-01T00:00:04.000Z,%s,u1,c4,quoted ts\n' "$p1"
+		printf '2026-10-01T00:00:05.000Z,%s,u5,c5,"cr\rinside"\n' "$(sed -n 8p file.csv | cut -d, -f2)"
+		printf '2026-10-01T00:00:06.000Z,%s,,c1,no final LF\n' "$p1"
+	} >want.csv
+	cmp want.csv file.csv
+	# two files with the same header, both read back
+	cp in.csv in2.csv
+	"$ST" -q in.csv in2.csv >two.csv
+	"$ST" -q in.csv.gz in2.csv >two-gz.csv
+	cmp two.csv two-gz.csv
+	[ "$(wc -l <two.csv)" -eq 17 ]
+}
+
 @test "bad rows are rejected with file and line; events without identifier are counted" {
 	cat >in.csv <<'EOF'
 ts,id_user,record

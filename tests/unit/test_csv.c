@@ -280,6 +280,89 @@ test_evin(void **state)
 	unlink(p2);
 }
 
+/* The next record is a row; its span, or -1 for none. */
+static long
+next_span(struct csvin *r, size_t *n)
+{
+	int fd;
+	uint64_t off;
+	assert_int_equal(csvin_next(r), CSVIN_ROW);
+	if (!csvin_span(r, &fd, &off, n))
+		return -1;
+	/* the bytes there are the record's raw text */
+	char buf[64];
+	size_t rn;
+	const char *raw = csvin_raw(r, &rn);
+	assert_int_equal(rn, *n);
+	assert_int_equal(pread(fd, buf, *n, (off_t)off), (ssize_t)*n);
+	assert_memory_equal(buf, raw, *n);
+	return (long)off;
+}
+
+static void
+test_span(void **state)
+{
+	(void)state;
+	/* offsets by hand: header 0-3, "1,x" 4, quoted 8, CRLF 14, "3,w" 19,
+	 * two-line record 23, CR inside 31, "5,e" 37, open quote 41, "6,f"
+	 * 49 (replayed after the reject), "7,g" 53 without a final LF */
+	static const char text[] = "a,b\n1,x\n\"q\",y\n2,z\r\n3,w\n\"m\nl\",v\n"
+				   "4,a\rb\n5,e\n\"open,1\n6,f\n7,g";
+	char path[64];
+	strcpy(path, unit_file(text, sizeof text - 1));
+	struct csvin *r = csvin_open(path, NULL, NULL);
+	assert_non_null(r);
+	size_t n = 0;
+	assert_int_equal(next_span(r, &n), 4);
+	assert_int_equal(n, 3);
+	assert_int_equal(next_span(r, &n), -1); /* a quote */
+	assert_int_equal(next_span(r, &n), -1); /* CR dropped */
+	assert_int_equal(next_span(r, &n), 19);
+	assert_int_equal(next_span(r, &n), -1); /* two lines */
+	assert_int_equal(next_span(r, &n), -1); /* a CR in a field */
+	assert_int_equal(next_span(r, &n), 37);
+	assert_int_equal(csvin_next(r), CSVIN_REJECT);
+	assert_int_equal(next_span(r, &n), -1); /* read again */
+	assert_int_equal(next_span(r, &n), -1);
+	assert_int_equal(csvin_next(r), CSVIN_EOF);
+	csvin_close(r);
+	/* without the open quote the last lines are spans, the last one
+	 * without its LF */
+	static const char text2[] = "\xEF\xBB\xBF"
+				    "a,b\n6,f\n7,g";
+	const char *path2 = unit_file(text2, sizeof text2 - 1);
+	char p2[64];
+	strcpy(p2, path2);
+	char *paths[] = { p2 };
+	struct evin *e = evin_open(paths, 1, NULL, 1);
+	int fd;
+	uint64_t off;
+	assert_int_equal(evin_next(e), CSVIN_ROW);
+	assert_int_equal(evin_span(e, &fd, &off, &n), 1);
+	assert_int_equal(off, 7);
+	assert_int_equal(n, 3);
+	assert_int_equal(evin_next(e), CSVIN_ROW);
+	assert_int_equal(evin_span(e, &fd, &off, &n), 1);
+	assert_int_equal(off, 11);
+	assert_int_equal(n, 3);
+	assert_int_equal(evin_next(e), CSVIN_EOF);
+	evin_close(e);
+	unlink(p2);
+	/* gzip: no span */
+	char gz[] = "/tmp/jt-unit-gz.XXXXXX";
+	int gfd = mkstemp(gz);
+	assert_true(gfd >= 0);
+	close(gfd);
+	gzFile g = gzopen(gz, "wb");
+	gzputs(g, "a,b\n1,2\n");
+	gzclose(g);
+	r = csvin_open(gz, NULL, NULL);
+	assert_int_equal(next_span(r, &n), -1);
+	csvin_close(r);
+	unlink(gz);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -293,6 +376,7 @@ main(void)
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_csvout),
 		cmocka_unit_test(test_evin),
+		cmocka_unit_test(test_span),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -247,6 +247,87 @@ test_spool(void **state)
 	}
 }
 
+/*
+ * stitch_links (junk left out by the caller) makes the graph stitch_rows
+ * makes; the persons, junk and refusals come out the same.
+ */
+static void
+test_links(void **state)
+{
+	(void)state;
+	static const char *const rows[][NT] = {
+		{ "u1", "a@x", "c1" },
+		{ "u2", "junk@x", "c1" }, /* the address is junk */
+		{ NULL, "junk@x", "c2" },
+		{ "u2", NULL, "c2" },
+		{ "u3", "a@x", NULL }, /* refused: u1 has a@x */
+		{ NULL, NULL, "c3" },
+	};
+	const char *keys[2][4];
+	for (int way = 0; way < 2; way++) {
+		struct stitch *s = graph(1, 50, 0);
+		for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+			uint32_t n[NT];
+			int64_t ts = 1000 * (int64_t)r;
+			uint64_t seq = r;
+			for (int i = 0; i < NT; i++) {
+				int added = 0;
+				n[i] = rows[r][i]
+				    ? stitch_node(s, (size_t)i, rows[r][i],
+					  strlen(rows[r][i]), ts, &added)
+				    : STITCH_NONE;
+				if (added && strcmp(rows[r][i], "junk@x") == 0)
+					stitch_mark_junk(s, n[i], JUNK_LIST);
+				if (n[i] != STITCH_NONE && rows[r][i][0] == 'j')
+					assert_int_equal(
+					    stitch_junk(s, n[i]), JUNK_LIST);
+				else if (n[i] != STITCH_NONE)
+					assert_int_equal(
+					    stitch_junk(s, n[i]), JUNK_NO);
+				if (way && n[i] != STITCH_NONE &&
+				    stitch_junk(s, n[i]) != JUNK_NO)
+					n[i] = STITCH_NONE;
+			}
+			if (way)
+				stitch_links(s, 1, NT, n, &ts, &seq);
+			else
+				stitch_rows(s, 1, NT, n, &ts, &seq);
+		}
+		stitch_resolve(s);
+		struct stitch_stats st;
+		stitch_stats(s, &st);
+		/* nodes u1 a@x c1 u2 junk@x c2 u3 c3; links u1-a u1-c1
+		 * a-c1 u2-c1 u2-c2 u3-a (none with the junk address);
+		 * u2-c1 and u3-a refused (two accounts), so c1 is shared;
+		 * persons {u1 a c1} {u2 c2} {u3} {c3} */
+		assert_int_equal(st.nodes, 8);
+		assert_int_equal(st.junk, 1);
+		assert_int_equal(st.links, 6);
+		assert_int_equal(st.refused, 2);
+		assert_int_equal(st.shared, 1);
+		assert_int_equal(st.persons, 4);
+		assert_int_equal(st.merges, 3);
+		keys[way][0] = person(s, "u1", NULL, NULL, 0);
+		keys[way][1] = person(s, "u2", NULL, NULL, 0);
+		keys[way][2] = person(s, "u3", NULL, NULL, 0);
+		keys[way][3] = person(s, NULL, NULL, "c3", 0);
+		static char copy[2][4][32];
+		for (int k = 0; k < 4; k++) {
+			assert_non_null(keys[way][k]);
+			strcpy(copy[way][k], keys[way][k]);
+			keys[way][k] = copy[way][k];
+		}
+		assert_string_equal(
+		    person(s, NULL, NULL, "c2", 0), keys[way][1]);
+		assert_null(person(s, NULL, "junk@x", NULL, 0));
+		stitch_free(s);
+	}
+	for (int k = 0; k < 4; k++)
+		assert_string_equal(keys[0][k], keys[1][k]);
+	assert_string_not_equal(keys[0][0], keys[0][1]);
+	assert_string_not_equal(keys[0][0], keys[0][2]);
+}
+
 int
 main(void)
 {
@@ -257,6 +338,7 @@ main(void)
 		cmocka_unit_test(test_per_type_hub),
 		cmocka_unit_test(test_prior_keys),
 		cmocka_unit_test(test_spool),
+		cmocka_unit_test(test_links),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
