@@ -2,7 +2,9 @@
  * spool: scratch bytes in memory or in an unlinked temporary file
  * (spool.h).
  */
+#define _GNU_SOURCE /* O_TMPFILE */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -42,14 +44,25 @@ spool_open(const char *tmpdir, size_t memory, int compress)
 static void
 spill(struct spool *s)
 {
-	struct buf path = { 0 };
-	buf_printf(&path, "%s/jt-spool.XXXXXX", s->dir);
-	s->fd = mkstemp(path.data);
-	if (s->fd < 0)
-		err_die("%s: cannot make a temporary file: %s", s->dir,
-		    strerror(errno));
-	unlink(path.data); /* gone on every exit path */
-	buf_free(&path);
+	/*
+	 * A file without a name where the system can (O_TMPFILE): a signal
+	 * between making a named file and unlinking it would leave it
+	 * behind, and the signal may reach another thread than this one.
+	 */
+	s->fd = -1;
+#ifdef O_TMPFILE
+	s->fd = open(s->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+#endif
+	if (s->fd < 0) {
+		struct buf path = { 0 };
+		buf_printf(&path, "%s/jt-spool.XXXXXX", s->dir);
+		s->fd = mkstemp(path.data);
+		if (s->fd < 0)
+			err_die("%s: cannot make a temporary file: %s", s->dir,
+			    strerror(errno));
+		unlink(path.data); /* gone on every exit path */
+		buf_free(&path);
+	}
 	int fd = dup(s->fd);
 	const char *mode = s->compress == 2 ? "wb1h"
 	    : s->compress                   ? "wb1"
