@@ -25,6 +25,7 @@
 #include "err.h"
 #include "events.h"
 #include "evin.h"
+#include "handoff.h"
 #include "extsort.h"
 #include "io.h"
 #include "journey.h"
@@ -933,35 +934,6 @@ fill_rbatch(struct reader *rd, struct rbatch *b)
 	return st != CSVIN_EOF;
 }
 
-struct pipe {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct rbatch *b[2];
-	int full[2], done;
-	struct reader *rd;
-};
-
-static void *
-reader_main(void *arg)
-{
-	struct pipe *p = arg;
-	for (int k = 0;; k ^= 1) {
-		pthread_mutex_lock(&p->mu);
-		while (p->full[k])
-			pthread_cond_wait(&p->cv, &p->mu);
-		pthread_mutex_unlock(&p->mu);
-		int more = fill_rbatch(p->rd, p->b[k]);
-		pthread_mutex_lock(&p->mu);
-		p->full[k] = 1;
-		if (!more)
-			p->done = 1;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
-		if (!more)
-			return NULL;
-	}
-}
-
 static void
 sort_batch(struct extsort *xs, const struct rbatch *b)
 {
@@ -1003,59 +975,47 @@ stream_batch(struct run *run, struct feeder *fd, const struct rbatch *b,
 	}
 }
 
-/* Reads every row into the sort xs or, with --sorted, the feeder fd. */
+/* Where read_events hands its batches: the sort, or the persons as
+ * they come (--sorted). */
+struct batch_use {
+	struct run *run;
+	struct extsort *xs;
+	struct feeder *fd;
+	struct buf prevkey;
+	int64_t prevts;
+};
+
+static int
+fill_one(void *rd, void *b)
+{
+	return fill_rbatch(rd, b);
+}
+
+static void
+use_one(void *ctx, void *b)
+{
+	struct batch_use *u = ctx;
+	if (u->xs)
+		sort_batch(u->xs, b);
+	else
+		stream_batch(u->run, u->fd, b, &u->prevkey, &u->prevts);
+}
+
+/*
+ * Reads every row into the sort xs or, with --sorted, the feeder fd.  The
+ * sort parses on a second thread (lib/handoff); --sorted stays on one, so
+ * names go to the outputs as they come.
+ */
 static void
 read_events(struct run *run, struct evin *e, const struct cols *c,
     struct extsort *xs, struct feeder *fd)
 {
 	struct reader rd = { run, e, c };
 	struct rbatch *b = xcalloc(2, sizeof *b);
-	int threaded = 0;
-	if (!run->cf.sorted) {
-		struct pipe p;
-		memset(&p, 0, sizeof p);
-		pthread_mutex_init(&p.mu, NULL);
-		pthread_cond_init(&p.cv, NULL);
-		p.b[0] = &b[0];
-		p.b[1] = &b[1];
-		p.rd = &rd;
-		pthread_t tid;
-		if (pthread_create(&tid, NULL, reader_main, &p) == 0) {
-			threaded = 1;
-			for (int k = 0;; k ^= 1) {
-				pthread_mutex_lock(&p.mu);
-				while (!p.full[k])
-					pthread_cond_wait(&p.cv, &p.mu);
-				int last = p.done && !p.full[k ^ 1];
-				pthread_mutex_unlock(&p.mu);
-				sort_batch(xs, p.b[k]);
-				pthread_mutex_lock(&p.mu);
-				p.full[k] = 0;
-				pthread_cond_broadcast(&p.cv);
-				pthread_mutex_unlock(&p.mu);
-				if (last)
-					break;
-			}
-			pthread_join(tid, NULL);
-		}
-		pthread_mutex_destroy(&p.mu);
-		pthread_cond_destroy(&p.cv);
-	}
-	if (!threaded) {
-		/* --sorted (names go to the outputs as they come), or no
-		 * thread to be had */
-		struct buf prevkey = { 0 };
-		int64_t prevts = 0;
-		int more;
-		do {
-			more = fill_rbatch(&rd, &b[0]);
-			if (xs)
-				sort_batch(xs, &b[0]);
-			else
-				stream_batch(run, fd, &b[0], &prevkey, &prevts);
-		} while (more);
-		buf_free(&prevkey);
-	}
+	struct batch_use u = { run, xs, fd, { 0 }, 0 };
+	void *batch[2] = { &b[0], &b[1] };
+	handoff_run(batch, !run->cf.sorted, fill_one, &rd, use_one, &u);
+	buf_free(&u.prevkey);
 	for (int k = 0; k < 2; k++) {
 		buf_free(&b[k].keys);
 		buf_free(&b[k].pay);

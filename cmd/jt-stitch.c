@@ -10,7 +10,6 @@
  * its person.  Memory holds identifiers and links, not events.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 #include "err.h"
 #include "events.h"
 #include "evin.h"
+#include "handoff.h"
 #include "ident.h"
 #include "io.h"
 #include "lines.h"
@@ -595,11 +595,12 @@ fill_batch(struct reader *rd, struct batch *b)
 				b->tslen[r] = (uint32_t)tn;
 				b->span_len[r] = (uint32_t)rawlen;
 				b->span[r].off = off;
-				b->span[r].skip = (uint32_t)(personcol < 0
-					? tn
-					: tn + 1 + pn);
+				b->span[r].skip =
+				    (uint32_t)(personcol < 0 ? tn
+							     : tn + 1 + pn);
 				b->span[r].file = span_file(run, fd, e->file);
-			} else if (tscol == 0 && (personcol < 0 || personcol == 1) &&
+			} else if (tscol == 0 &&
+			    (personcol < 0 || personcol == 1) &&
 			    evin_same_layout(e) &&
 			    (raw = evin_raw(e, &rawlen)) != NULL &&
 			    rawlen > tn && raw[0] != '"' && raw[tn] == ',' &&
@@ -630,40 +631,23 @@ fill_batch(struct reader *rd, struct batch *b)
 }
 
 /*
- * Pass 1 runs on two threads: a reader parses batches of rows while the
- * main thread interns and links the batch before (batch_intern,
- * batch_flush).  Two batches alternate, handed over in order, so the
- * result is the same as one thread's.  (Interning on the reader thread,
- * which stitch_links allows, was measured: slower on jt-gen events, no
- * clear gain on the benchmark's ids.)
+ * Pass 1 runs on two threads (lib/handoff): a reader parses batches of
+ * rows while the main thread interns and links the batch before
+ * (batch_intern, batch_flush).  (Interning on the reader thread, which
+ * stitch_links allows, was measured: slower on jt-gen events, no clear
+ * gain on the benchmark's ids.)
  */
-struct pipe {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct batch *b[2];
-	int full[2], done;
-	struct reader *rd;
-};
-
-static void *
-reader_main(void *arg)
+static int
+fill_one(void *rd, void *b)
 {
-	struct pipe *p = arg;
-	for (int k = 0;; k ^= 1) {
-		pthread_mutex_lock(&p->mu);
-		while (p->full[k])
-			pthread_cond_wait(&p->cv, &p->mu);
-		pthread_mutex_unlock(&p->mu);
-		int more = fill_batch(p->rd, p->b[k]);
-		pthread_mutex_lock(&p->mu);
-		p->full[k] = 1;
-		if (!more)
-			p->done = 1;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
-		if (!more)
-			return NULL;
-	}
+	return fill_batch(rd, b);
+}
+
+static void
+use_one(void *run, void *b)
+{
+	batch_intern(run, b);
+	batch_flush(run, b);
 }
 
 static void
@@ -671,42 +655,8 @@ read_rows(struct run *run, struct evin *e, const long *col, int events,
     long tscol, long personcol)
 {
 	struct reader rd = { run, e, col, events, tscol, personcol };
-	struct pipe p;
-	memset(&p, 0, sizeof p);
-	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.cv, NULL);
-	p.b[0] = &run->pipe_batch[0];
-	p.b[1] = &run->pipe_batch[1];
-	p.rd = &rd;
-	pthread_t tid;
-	if (pthread_create(&tid, NULL, reader_main, &p) != 0) {
-		/* no thread: read and flush in turn */
-		int more;
-		do {
-			more = fill_batch(&rd, p.b[0]);
-			batch_intern(run, p.b[0]);
-			batch_flush(run, p.b[0]);
-		} while (more);
-		return;
-	}
-	for (int k = 0;; k ^= 1) {
-		pthread_mutex_lock(&p.mu);
-		while (!p.full[k])
-			pthread_cond_wait(&p.cv, &p.mu);
-		int last = p.done && !p.full[k ^ 1];
-		pthread_mutex_unlock(&p.mu);
-		batch_intern(run, p.b[k]);
-		batch_flush(run, p.b[k]);
-		pthread_mutex_lock(&p.mu);
-		p.full[k] = 0;
-		pthread_cond_broadcast(&p.cv);
-		pthread_mutex_unlock(&p.mu);
-		if (last)
-			break;
-	}
-	pthread_join(tid, NULL);
-	pthread_mutex_destroy(&p.mu);
-	pthread_cond_destroy(&p.cv);
+	void *batch[2] = { &run->pipe_batch[0], &run->pipe_batch[1] };
+	handoff_run(batch, 1, fill_one, &rd, use_one, run);
 }
 
 /* ---- the previous map ---- */
@@ -1201,7 +1151,8 @@ write_events(struct run *run, struct io_out *out)
 		enum { AHEAD = 16 };
 		for (size_t r = 0; r < n && r < AHEAD; r++)
 			for (size_t t = 0; t < nt; t++)
-				stitch_prefetch_key(run->g, b->nodes[r * nt + t]);
+				stitch_prefetch_key(
+				    run->g, b->nodes[r * nt + t]);
 		for (size_t r = 0; r < n; r++) {
 			if (r + AHEAD < n)
 				for (size_t t = 0; t < nt; t++)
