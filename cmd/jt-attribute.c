@@ -288,9 +288,7 @@ reject_field(struct reject_log *rl, struct evin *e, const char *col,
 		    e->len[c] > 64 ? 64 : (int)e->len[c], e->f[c]);
 	else
 		snprintf(msg, sizeof msg, "column '%s': %s", col, why);
-	size_t rawlen;
-	const char *raw = evin_raw(e, &rawlen);
-	reject_add(rl, e->file, e->line, msg, raw, rawlen);
+	evin_reject(e, rl, msg);
 }
 
 static int
@@ -337,17 +335,7 @@ read_input(
 	size_t lcap = 1024, row = 0;
 	if (per_journey)
 		run->label_off = xmalloc(lcap * sizeof *run->label_off);
-	enum csvin_status st;
-	while (e->ncols && (st = evin_next(e)) != CSVIN_EOF) {
-		if (st == CSVIN_FAIL)
-			err_die("%s: %s", e->file, e->reason);
-		if (st == CSVIN_REJECT) {
-			size_t rawlen;
-			const char *raw = evin_raw(e, &rawlen);
-			reject_add(
-			    rl, e->file, e->line, e->reason, raw, rawlen);
-			continue;
-		}
+	while (e->ncols && evin_next_row(e, rl)) {
 		row++;
 		double conv, value, null;
 		if (run->is_table) {

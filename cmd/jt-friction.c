@@ -415,14 +415,7 @@ need(struct evin *e, const char *name, const char *file, const char *why)
 static void
 reject_row(struct run *run, struct evin *e, const char *why)
 {
-	struct buf raw = { 0 };
-	for (size_t i = 0; i < e->ncols; i++) {
-		if (i)
-			buf_addc(&raw, ',');
-		csvout_field_buf(&raw, e->f[i], e->len[i], ',');
-	}
-	reject_add(&run->rl, e->file, e->line, why, raw.data, raw.len);
-	buf_free(&raw);
+	evin_reject(e, &run->rl, why);
 }
 
 int
@@ -503,18 +496,8 @@ main(int argc, char **argv)
 	run.names = strtab_new();
 	run.fr = friction_new(&cf->fc);
 	reject_init(&run.rl, cc.rejects, cc.max_rejects);
-	enum csvin_status st;
 	uint64_t rows = 0;
-	while (e->ncols && (st = evin_next(e)) != CSVIN_EOF) {
-		if (st == CSVIN_FAIL)
-			err_die("%s: %s", e->file, e->reason);
-		if (st == CSVIN_REJECT) {
-			size_t rawlen;
-			const char *raw = evin_raw(e, &rawlen);
-			reject_add(
-			    &run.rl, e->file, e->line, e->reason, raw, rawlen);
-			continue;
-		}
+	while (e->ncols && evin_next_row(e, &run.rl)) {
 		rows++;
 		io_progress(rows, evin_bytes(e));
 		int64_t ts;

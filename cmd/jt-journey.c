@@ -775,9 +775,7 @@ reject_row(struct run *run, struct evin *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	size_t rawlen;
-	const char *raw = evin_raw(e, &rawlen);
-	reject_add(&run->rl, e->file, e->line, msg, raw, rawlen);
+	evin_reject(e, &run->rl, msg);
 }
 
 /* Values quoted in messages are cut to this many bytes. */
@@ -832,21 +830,12 @@ fill_rbatch(struct reader *rd, struct rbatch *b)
 	struct evin *e = rd->e;
 	const struct cols *c = rd->c;
 	struct buf *pl = &b->pay;
-	enum csvin_status st = CSVIN_ROW;
+	int more = 1;
 	b->n = 0;
 	buf_clear(&b->keys);
 	buf_clear(pl);
 	b->koff[0] = b->poff[0] = 0;
-	while (b->n < RBATCH && (st = evin_next(e)) != CSVIN_EOF) {
-		if (st == CSVIN_FAIL)
-			err_die("%s: %s", e->file, e->reason);
-		if (st == CSVIN_REJECT) {
-			size_t rawlen;
-			const char *raw = evin_raw(e, &rawlen);
-			reject_add(
-			    &run->rl, e->file, e->line, e->reason, raw, rawlen);
-			continue;
-		}
+	while (b->n < RBATCH && (more = evin_next_row(e, &run->rl))) {
 		size_t keylen = e->len[c->key];
 		if (keylen == 0) {
 			reject_row(run, e, "column '%s': empty", run->cf.by);
@@ -931,7 +920,7 @@ fill_rbatch(struct reader *rd, struct rbatch *b)
 		run->rows++;
 		io_progress(run->rows, evin_bytes(e));
 	}
-	return st != CSVIN_EOF;
+	return more;
 }
 
 static void
@@ -1119,17 +1108,7 @@ read_path_tables(struct run *run, struct evin *e, const char *in)
 				"tables (path,total_conversions,"
 				"total_conversion_value,total_null)",
 			    in, need[i]);
-	enum csvin_status st;
-	while ((st = evin_next(e)) != CSVIN_EOF) {
-		if (st == CSVIN_FAIL)
-			err_die("%s: %s", e->file, e->reason);
-		if (st == CSVIN_REJECT) {
-			size_t rawlen;
-			const char *raw = evin_raw(e, &rawlen);
-			reject_add(
-			    &run->rl, e->file, e->line, e->reason, raw, rawlen);
-			continue;
-		}
+	while (evin_next_row(e, &run->rl)) {
 		double v[3];
 		int bad = -1;
 		for (int i = 0; i < 3 && bad < 0; i++)

@@ -149,27 +149,14 @@ number(struct reader *r, long col, int required, double *out)
 static void
 reject_row(struct reader *r)
 {
-	size_t n;
-	const char *raw = evin_raw(r->e, &n);
-	reject_add(&r->rl, r->e->file, r->e->line, r->why, raw, n);
+	evin_reject(r->e, &r->rl, r->why);
 }
 
 /* Next good row: 1, or 0 at the end; bad records are rejected. */
 static int
 next_row(struct reader *r)
 {
-	enum csvin_status st;
-	while ((st = evin_next(r->e)) != CSVIN_EOF) {
-		if (st == CSVIN_FAIL)
-			err_die("%s: %s", r->e->file, r->e->reason);
-		if (st == CSVIN_REJECT) {
-			snprintf(r->why, sizeof r->why, "%s", r->e->reason);
-			reject_row(r);
-			continue;
-		}
-		return 1;
-	}
-	return 0;
+	return evin_next_row(r->e, &r->rl);
 }
 
 static const char *

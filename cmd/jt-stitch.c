@@ -514,17 +514,7 @@ fill_batch(struct reader *rd, struct batch *b)
 	int events = rd->events;
 	long tscol = rd->tscol, personcol = rd->personcol;
 	size_t nt = run->ic.n;
-	enum csvin_status st;
-	while (b->nrows < BATCH && (st = evin_next(e)) != CSVIN_EOF) {
-		if (st == CSVIN_FAIL)
-			err_die("%s: %s", e->file, e->reason);
-		if (st == CSVIN_REJECT) {
-			size_t rawlen;
-			const char *raw = evin_raw(e, &rawlen);
-			reject_add(
-			    &run->rl, e->file, e->line, e->reason, raw, rawlen);
-			continue;
-		}
+	while (b->nrows < BATCH && evin_next_row(e, &run->rl)) {
 		int64_t ts;
 		const char *tv = e->f[tscol];
 		size_t tn = e->len[tscol];
@@ -532,15 +522,7 @@ fill_batch(struct reader *rd, struct batch *b)
 			char msg[80];
 			snprintf(msg, sizeof msg, "column 'ts': %s time",
 			    tn ? "invalid" : "empty");
-			struct buf raw = { 0 };
-			for (size_t i = 0; i < e->ncols; i++) {
-				if (i)
-					buf_addc(&raw, ',');
-				csvout_field_buf(&raw, e->f[i], e->len[i], ',');
-			}
-			reject_add(
-			    &run->rl, e->file, e->line, msg, raw.data, raw.len);
-			buf_free(&raw);
+			evin_reject(e, &run->rl, msg);
 			continue;
 		}
 		size_t r = b->nrows++;

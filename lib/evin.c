@@ -193,3 +193,25 @@ evin_close(struct evin *e)
 	free(e->col);
 	free(e);
 }
+
+int
+evin_next_row(struct evin *e, struct reject_log *rl)
+{
+	enum csvin_status st;
+	while ((st = evin_next(e)) != CSVIN_EOF) {
+		if (st == CSVIN_FAIL)
+			err_die("%s: %s", e->file, e->reason);
+		if (st == CSVIN_ROW)
+			return 1;
+		evin_reject(e, rl, e->reason);
+	}
+	return 0;
+}
+
+void
+evin_reject(struct evin *e, struct reject_log *rl, const char *reason)
+{
+	size_t rawlen;
+	const char *raw = evin_raw(e, &rawlen);
+	reject_add(rl, e->file, e->line, reason, raw, rawlen);
+}

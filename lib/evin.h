@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "csvin.h"
+#include "reject.h"
 
 struct evin {
 	size_t ncols;
@@ -42,6 +43,16 @@ struct evin *evin_open(char *const *paths, size_t npaths,
     const struct csvin_opts *opts, int quiet);
 /* Next row, reject or end; see enum csvin_status. */
 enum csvin_status evin_next(struct evin *e);
+/*
+ * Next good row: 1, or 0 at the end.  Malformed records are rejected into
+ * rl with their raw bytes; a read error dies ("prog: file: reason").
+ */
+int evin_next_row(struct evin *e, struct reject_log *rl);
+/*
+ * Rejects the current row, which parsed but the tool cannot use, for
+ * reason, with its raw bytes (reject_add: may die past --max-rejects).
+ */
+void evin_reject(struct evin *e, struct reject_log *rl, const char *reason);
 /* Index of a union column, or -1. */
 long evin_col(const struct evin *e, const char *name);
 /*
