@@ -881,15 +881,9 @@ summary(const struct run *run, const struct reject_log *rl)
 		buf_printf(&b, "%zu paths, %.12g journeys", t->n, conv + null);
 	else
 		buf_printf(&b, "%zu journeys", t->n);
-	buf_printf(&b,
-	    ", %.12g conversions, value %.12g, %u channels, "
-	    "%llu rejected",
-	    conv, value, run->nch, (unsigned long long)rl->count);
-	if (rl->count) {
-		buf_adds(&b, " (");
-		reject_describe(rl, &b);
-		buf_adds(&b, ")");
-	}
+	buf_printf(&b, ", %.12g conversions, value %.12g, %u channels, ", conv,
+	    value, run->nch);
+	reject_tally(rl, &b);
 	fprintf(stderr, "%s: %s\n", err_prog(), b.data);
 	buf_free(&b);
 }

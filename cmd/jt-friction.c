@@ -378,13 +378,8 @@ summary(struct run *run)
 	struct friction_totals t;
 	struct buf b = { 0 };
 	friction_totals(run->fr, &t);
-	buf_printf(&b, "%llu events, %llu rejected",
-	    (unsigned long long)t.events, (unsigned long long)run->rl.count);
-	if (run->rl.count) {
-		buf_adds(&b, " (");
-		reject_describe(&run->rl, &b);
-		buf_adds(&b, ")");
-	}
+	buf_printf(&b, "%llu events, ", (unsigned long long)t.events);
+	reject_tally(&run->rl, &b);
 	buf_printf(&b, "; %llu journeys, %llu converted (%.1f%%)",
 	    (unsigned long long)t.journeys, (unsigned long long)t.converted,
 	    t.journeys ? 100.0 * (double)t.converted / (double)t.journeys : 0);

@@ -141,12 +141,8 @@ summary(uint64_t read, uint64_t written, const struct reject_log *rl,
 	if (st->filtered)
 		buf_printf(&b, ", %llu filtered by --where",
 		    (unsigned long long)st->filtered);
-	buf_printf(&b, ", %llu rejected", (unsigned long long)rl->count);
-	if (rl->count) {
-		buf_adds(&b, " (");
-		reject_describe(rl, &b);
-		buf_adds(&b, ")");
-	}
+	buf_adds(&b, ", ");
+	reject_tally(rl, &b);
 	for (size_t i = 0; i < st->nid; i++)
 		buf_printf(&b, "%s%llu junk %s", i ? ", " : "; ",
 		    (unsigned long long)st->id[i].junk, st->id[i].col);

@@ -1293,14 +1293,9 @@ static void
 summary(struct run *run, struct extsort *xs)
 {
 	struct buf b = { 0 };
-	buf_printf(&b, "%llu %s, %llu rejected", (unsigned long long)run->rows,
-	    run->cf.merge ? "path rows" : "events",
-	    (unsigned long long)run->rl.count);
-	if (run->rl.count) {
-		buf_adds(&b, " (");
-		reject_describe(&run->rl, &b);
-		buf_adds(&b, ")");
-	}
+	buf_printf(&b, "%llu %s, ", (unsigned long long)run->rows,
+	    run->cf.merge ? "path rows" : "events");
+	reject_tally(&run->rl, &b);
 	if (!run->cf.merge) {
 		buf_printf(&b,
 		    "; %llu persons, %llu visits, %llu journeys (%llu "

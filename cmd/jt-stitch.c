@@ -1002,12 +1002,8 @@ summary(struct run *run, uint64_t events_out)
 	if (run->link_rows)
 		buf_printf(&b, " (and %llu link rows)",
 		    (unsigned long long)run->link_rows);
-	buf_printf(&b, ", %llu rejected", (unsigned long long)run->rl.count);
-	if (run->rl.count) {
-		buf_adds(&b, " (");
-		reject_describe(&run->rl, &b);
-		buf_adds(&b, ")");
-	}
+	buf_adds(&b, ", ");
+	reject_tally(&run->rl, &b);
 	buf_printf(&b,
 	    "; %llu identifiers, %llu persons, %llu merges, "
 	    "%llu merges refused",

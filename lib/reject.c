@@ -96,6 +96,17 @@ reject_describe(const struct reject_log *l, struct buf *out)
 }
 
 void
+reject_tally(const struct reject_log *l, struct buf *out)
+{
+	buf_printf(out, "%llu rejected", (unsigned long long)l->count);
+	if (l->count) {
+		buf_adds(out, " (");
+		reject_describe(l, out);
+		buf_adds(out, ")");
+	}
+}
+
+void
 reject_close(struct reject_log *l)
 {
 	if (l->out) {

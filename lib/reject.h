@@ -49,6 +49,11 @@ void reject_add(struct reject_log *l, const char *file, long line,
  */
 struct buf;
 void reject_describe(const struct reject_log *l, struct buf *out);
+/*
+ * Appends "N rejected" and, when N > 0, " (N reason, ...)" as
+ * reject_describe: the summary lines' part about rejects.
+ */
+void reject_tally(const struct reject_log *l, struct buf *out);
 /* Completes the rejects file (atomic rename) and frees the log. */
 void reject_close(struct reject_log *l);
 

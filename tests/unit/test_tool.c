@@ -145,6 +145,10 @@ test_reject(void **state)
 	assert_string_equal(
 	    buf_str(&b), "2 invalid, 1 expected 2 fields, found 1");
 	buf_free(&b);
+	reject_tally(&l, &b);
+	assert_string_equal(buf_str(&b),
+	    "3 rejected (2 invalid, 1 expected 2 fields, found 1)");
+	buf_free(&b);
 	assert_int_equal(l.count, 3);
 	reject_close(&l);
 	assert_string_equal(slurp(path),
