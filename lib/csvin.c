@@ -27,6 +27,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "buf.h"
 #include "csvin.h"
 #include "err.h"
@@ -353,6 +357,76 @@ column_name(struct rd *d, struct csvin *r, size_t i, char *tmp, size_t cap)
 	return tmp;
 }
 
+/* Room for at least nf + 1 fields in r's arrays. */
+static void
+grow_fields(struct rd *d, struct csvin *r, size_t nf)
+{
+	if (nf < d->rcap && r->f != NULL)
+		return;
+	d->rcap = d->rcap ? d->rcap * 2 : 16;
+	r->f = xreallocarray(r->f, d->rcap, sizeof *r->f);
+	r->len = xreallocarray(r->len, d->rcap, sizeof *r->len);
+}
+
+/*
+ * The fastest path, for the line nearly every export is made of: ASCII,
+ * no NUL, no quote.  One pass finds every delimiter, 16 bytes at a time
+ * with SSE2 where the compiler has it, instead of a UTF-8 check, a quote
+ * search and a memchr per field; then the fields are cut as cut_line cuts
+ * them.  Returns 0, the line untouched, when it is not plain (cut_line
+ * decides), -1 when a field is longer than max_field, 1 when cut.
+ */
+static int
+cut_plain(struct rd *d, struct csvin *r, char *s, size_t n)
+{
+	size_t nf = 0, i = 0, start = 0;
+	const unsigned char delim = (unsigned char)d->delim;
+
+#if defined(__SSE2__)
+	const __m128i vd = _mm_set1_epi8((char)delim);
+	const __m128i vq = _mm_set1_epi8('"');
+	const __m128i vz = _mm_setzero_si128();
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(void *)(s + i));
+		unsigned bad = (unsigned)_mm_movemask_epi8(v) |
+		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vq)) |
+		    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vz));
+		if (bad)
+			return 0;
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vd));
+		while (m) {
+			size_t at = i + (size_t)__builtin_ctz(m);
+			m &= m - 1;
+			grow_fields(d, r, nf);
+			r->f[nf] = s + start;
+			r->len[nf++] = at - start;
+			start = at + 1;
+		}
+	}
+#endif
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80 || c == '"' || c == 0)
+			return 0;
+		if (c == delim) {
+			grow_fields(d, r, nf);
+			r->f[nf] = s + start;
+			r->len[nf++] = i - start;
+			start = i + 1;
+		}
+	}
+	grow_fields(d, r, nf);
+	r->f[nf] = s + start;
+	r->len[nf++] = n - start;
+	for (size_t k = 0; k < nf; k++) {
+		if (r->len[k] > d->max_field)
+			return -1;
+		r->f[k][r->len[k]] = '\0';
+	}
+	r->nf = nf;
+	return 1;
+}
+
 /*
  * The fast path: a record on one line, valid UTF-8, is cut in place: each
  * field is ended by a NUL where its delimiter was (s[n], the LF or the
@@ -413,11 +487,7 @@ cut_line(struct rd *d, struct csvin *r, char *s, size_t n, char *nq)
 		}
 		if ((size_t)(fe - start) > d->max_field)
 			return -1;
-		if (nf == d->rcap || r->f == NULL) {
-			d->rcap = d->rcap ? d->rcap * 2 : 16;
-			r->f = xreallocarray(r->f, d->rcap, sizeof *r->f);
-			r->len = xreallocarray(r->len, d->rcap, sizeof *r->len);
-		}
+		grow_fields(d, r, nf);
 		r->f[nf] = start;
 		r->len[nf++] = (size_t)(fe - start);
 		int last = s == end;
@@ -569,8 +639,13 @@ read_record(struct rd *d, struct csvin *r, int is_header)
 		 * cut, so its raw text is kept first; a quote-free one can be
 		 * restored from the cut line, and is copied only on demand.
 		 */
-		int quoted = 0, cut = 1;
-		if (d->rec_lines == 1 && utf8_check(s, n) == n) {
+		int quoted = 0, cut = 1, plain = 0;
+		if (d->rec_lines == 1) {
+			plain = cut_plain(d, r, (char *)s, n);
+			if (plain)
+				cut = plain < 0 ? -1 : 0;
+		}
+		if (!plain && d->rec_lines == 1 && utf8_check(s, n) == n) {
 			char *q = memchr(s, '"', n);
 			quoted = q != NULL;
 			if (quoted) {

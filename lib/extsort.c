@@ -12,6 +12,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "buf.h"
 #include "err.h"
@@ -26,8 +27,25 @@
  */
 #define PER_RECORD (16 + 7 + sizeof(struct radix_item))
 
+#define ARENA_MAX ((uint64_t)UINT32_MAX * 8)
+
 /*
- * A memory run: records in one arena, each 8-byte aligned as "i64 time,
+ * The records' arena: address space for the whole budget reserved at
+ * once and backed by memory only as it is used, so it never moves (realloc
+ * would copy a gigabyte) and huge pages can back it: the sort deals and
+ * reads records in random order, and with 4 KB pages nearly every access
+ * missed the TLB as well as the cache.  Where the reservation is refused
+ * (strict overcommit) or outgrown, a malloc'd buffer.
+ */
+struct arena {
+	char *data;
+	size_t len, cap;
+	size_t budget; /* what to reserve */
+	int mapped, nomap;
+};
+
+/*
+ * A memory run: records in the arena, each 8-byte aligned as "i64 time,
  * u32 key id, u32 payload length, payload", so that reading a record in
  * sorted order costs one or two cache lines; a radix item's idx is the
  * record's offset / 8.
@@ -36,14 +54,12 @@ struct memrun {
 	struct ktab *keys;
 	size_t keybytes;
 	size_t n;
-	struct buf data;
+	struct arena data;
 	uint32_t *count; /* while sorting: records, then range, per key id */
 	struct radix_item *order; /* the sorted items */
 	struct radix_item *items;
 	size_t itemcap;
 };
-
-#define ARENA_MAX ((uint64_t)UINT32_MAX * 8)
 
 /* One input of a merge: the memory run or a run on disk. */
 struct cursor {
@@ -82,6 +98,8 @@ struct extsort {
 	size_t nruns, runcap, runs_written;
 	uint64_t nrec, spilled;
 	int sorted, finished;
+	int only_memory; /* no run was spilled: no merge */
+	size_t opos;     /* then: the next record of the memory run */
 	struct buf prevkey;
 	int64_t prevts;
 	struct merge mg;
@@ -280,6 +298,7 @@ extsort_new(size_t memory, const char *tmpdir)
 	s->memory = memory;
 	s->tmpdir = tmpdir ? xstrdup(tmpdir) : NULL;
 	s->m.keys = ktab_new();
+	s->m.data.budget = memory;
 	s->sorted = 1;
 	return s;
 }
@@ -456,6 +475,51 @@ memrun_sort(struct memrun *m, int in_order)
 }
 
 static void
+arena_reserve(struct arena *a, size_t need)
+{
+	if (a->len + need <= a->cap)
+		return;
+	if (!a->data && !a->nomap) {
+		size_t want = a->budget + (64u << 20);
+		if (want > ARENA_MAX)
+			want = ARENA_MAX;
+		void *p = mmap(NULL, want, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		a->nomap = 1;
+		if (p != MAP_FAILED) {
+			a->data = p;
+			a->cap = want;
+			a->mapped = 1;
+			mem_hugepages(p, want);
+			if (a->len + need <= a->cap)
+				return;
+		}
+	}
+	size_t cap = a->cap ? a->cap : 1 << 16;
+	while (cap < a->len + need)
+		cap *= 2;
+	if (a->mapped) {
+		char *p = xmalloc(cap);
+		memcpy(p, a->data, a->len);
+		munmap(a->data, a->cap);
+		a->data = p;
+		a->mapped = 0;
+	} else
+		a->data = xrealloc(a->data, cap);
+	a->cap = cap;
+}
+
+static void
+arena_free(struct arena *a)
+{
+	if (a->mapped)
+		munmap(a->data, a->cap);
+	else
+		free(a->data);
+	memset(a, 0, sizeof *a);
+}
+
+static void
 memrun_get(const struct memrun *m, size_t pos, struct extsort_rec *r)
 {
 	if (pos + 32 < m->n)
@@ -474,7 +538,7 @@ memrun_reset(struct memrun *m)
 	m->keys = ktab_new();
 	m->keybytes = 0;
 	m->n = 0;
-	buf_clear(&m->data);
+	m->data.len = 0;
 }
 
 /* ---- runs on disk ---- */
@@ -653,7 +717,7 @@ extsort_add(struct extsort *s, const char *key, size_t keylen, int64_t ts,
 	h.ts = ts;
 	h.keyid = 0;
 	h.len = (uint32_t)len;
-	buf_reserve(&m->data, need);
+	arena_reserve(&m->data, need);
 	char *p = m->data.data + m->data.len;
 	memcpy(p, &h, sizeof h);
 	if (len)
@@ -858,7 +922,9 @@ extsort_finish(struct extsort *s)
 		free(old);
 	}
 	memrun_sort(&s->m, s->sorted);
-	merge_over(s, &s->mg, 0, s->nruns, 1);
+	s->only_memory = s->nruns == 0;
+	if (!s->only_memory)
+		merge_over(s, &s->mg, 0, s->nruns, 1);
 	s->nruns = 0; /* the merge owns them now */
 }
 
@@ -867,6 +933,12 @@ extsort_next(struct extsort *s, struct extsort_rec *r)
 {
 	if (!s->finished)
 		err_die("internal error: extsort_next before extsort_finish");
+	if (s->only_memory) {
+		if (s->opos == s->m.n)
+			return 0;
+		memrun_get(&s->m, s->opos++, r);
+		return 1;
+	}
 	return merge_next(&s->mg, r);
 }
 
@@ -901,7 +973,7 @@ extsort_free(struct extsort *s)
 	ktab_free(m->keys);
 	free(m->items);
 	free(m->count);
-	buf_free(&m->data);
+	arena_free(&m->data);
 	buf_free(&s->prevkey);
 	buf_free(&s->pendkeys);
 	free(s->tmpdir);
