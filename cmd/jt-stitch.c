@@ -369,7 +369,15 @@ struct batch {
 	uint8_t *vadded;
 	struct buf vals;
 	uint32_t *nodes; /* BATCH * nt */
+	/* pass 2: each row's text is text[toff, toff + len): its first
+	 * tslen bytes, the person, then the bytes from skip */
+	uint32_t len[BATCH], skip[BATCH];
+	const char *person[BATCH];
+	size_t plen[BATCH];
 };
+
+/* Pass 1's batches: one per stage of its pipeline, and one more. */
+#define PIPE_BATCHES 4
 
 struct run {
 	struct conf cf;
@@ -379,8 +387,7 @@ struct run {
 	struct reject_log rl;
 	struct spool *sp;
 	uint64_t seq, events, link_rows, no_id;
-	struct batch batch;         /* pass 2 */
-	struct batch pipe_batch[2]; /* pass 1 */
+	struct batch pipe_batch[PIPE_BATCHES]; /* pass 1 */
 	struct span_file *files;
 	size_t nfiles;
 	struct window win;
@@ -613,11 +620,12 @@ fill_batch(struct reader *rd, struct batch *b)
 }
 
 /*
- * Pass 1 runs on two threads (lib/handoff): a reader parses batches of
- * rows while the main thread interns and links the batch before
- * (batch_intern, batch_flush).  (Interning on the reader thread, which
- * stitch_links allows, was measured: slower on jt-gen events, no clear
- * gain on the benchmark's ids.)
+ * Pass 1 is a pipeline of three threads (lib/handoff): one parses a batch
+ * of rows, the next interns the batch before (the identifier table is
+ * its alone), the main thread links and spools the one before that (the
+ * link table and the spool are its alone; stitch_links reads no node).
+ * Each of the three is about a third of the work, and each waits on
+ * memory: two cores overlap them well.
  */
 static int
 fill_one(void *rd, void *b)
@@ -626,9 +634,14 @@ fill_one(void *rd, void *b)
 }
 
 static void
-use_one(void *run, void *b)
+intern_one(void *run, void *b)
 {
 	batch_intern(run, b);
+}
+
+static void
+flush_one(void *run, void *b)
+{
 	batch_flush(run, b);
 }
 
@@ -637,8 +650,12 @@ read_rows(struct run *run, struct evin *e, const long *col, int events,
     long tscol, long personcol)
 {
 	struct reader rd = { run, e, col, events, tscol, personcol };
-	void *batch[2] = { &run->pipe_batch[0], &run->pipe_batch[1] };
-	handoff_run(batch, 1, fill_one, &rd, use_one, run);
+	void *batch[PIPE_BATCHES];
+	for (int k = 0; k < PIPE_BATCHES; k++)
+		batch[k] = &run->pipe_batch[k];
+	const struct handoff_stage stage[2] = { { intern_one, run },
+		{ flush_one, run } };
+	handoff_pipeline(batch, PIPE_BATCHES, 1, fill_one, &rd, stage, 2);
 }
 
 /* ---- the previous map ---- */
@@ -1081,79 +1098,111 @@ span_bytes(struct run *run, int32_t f, uint64_t off, size_t n)
 }
 
 /*
- * Reads the spool back a batch at a time and writes each event with its
- * person; the batch's answers are prefetched before they are asked for.
- * Returns the events written.
+ * Pass 2 is a pipeline too: one thread reads rows back from the spool
+ * (and the spanned ones from their files), the next finds each row's
+ * person, the main thread writes them.  The person lookups are prefetched
+ * a batch ahead: the node's answer, then 16 rows ahead its key.
  */
+struct pass2 {
+	struct run *run;
+	struct io_out *out;
+	uint64_t written;
+};
+
+static int
+read_back(void *ctx, void *bp)
+{
+	struct run *run = ((struct pass2 *)ctx)->run;
+	struct batch *b = bp;
+	size_t nt = run->ic.n, n = 0;
+	struct rowhead h;
+	buf_clear(&b->text);
+	while (n < BATCH && spool_read(run->sp, &h, sizeof h)) {
+		if (!spool_read(run->sp, b->nodes + n * nt,
+			nt * sizeof(uint32_t)))
+			err_die("internal error: truncated spool");
+		b->toff[n] = b->text.len;
+		b->ts[n] = h.ts;
+		b->len[n] = h.len;
+		buf_reserve(&b->text, h.len);
+		if (h.tslen & ROW_SPAN) {
+			struct rowspan sp;
+			if (!spool_read(run->sp, &sp, sizeof sp))
+				err_die("internal error: truncated spool");
+			b->tslen[n] = h.tslen & ~ROW_SPAN;
+			b->skip[n] = sp.skip;
+			memcpy(b->text.data + b->text.len,
+			    span_bytes(run, sp.file, sp.off, h.len), h.len);
+		} else {
+			b->tslen[n] = h.tslen;
+			b->skip[n] = h.tslen;
+			if (h.len &&
+			    !spool_read(
+				run->sp, b->text.data + b->text.len, h.len))
+				err_die("internal error: truncated spool");
+		}
+		b->text.len += h.len;
+		n++;
+	}
+	b->nrows = n;
+	return n == BATCH;
+}
+
+static void
+find_persons(void *ctx, void *bp)
+{
+	struct run *run = ((struct pass2 *)ctx)->run;
+	struct batch *b = bp;
+	size_t nt = run->ic.n, n = b->nrows;
+	for (size_t i = 0; i < n * nt; i++)
+		stitch_prefetch_person(run->g, b->nodes[i]);
+	enum { AHEAD = 16 };
+	for (size_t r = 0; r < n && r < AHEAD; r++)
+		for (size_t t = 0; t < nt; t++)
+			stitch_prefetch_key(run->g, b->nodes[r * nt + t]);
+	for (size_t r = 0; r < n; r++) {
+		if (r + AHEAD < n)
+			for (size_t t = 0; t < nt; t++)
+				stitch_prefetch_key(
+				    run->g, b->nodes[(r + AHEAD) * nt + t]);
+		b->plen[r] = 0;
+		b->person[r] = stitch_person(
+		    run->g, b->nodes + r * nt, nt, b->ts[r], &b->plen[r]);
+		if (!b->person[r])
+			run->no_id++;
+	}
+}
+
+static void
+write_rows(void *ctx, void *bp)
+{
+	struct pass2 *p = ctx;
+	struct batch *b = bp;
+	for (size_t r = 0; r < b->nrows; r++) {
+		const char *text = b->text.data + b->toff[r];
+		io_write(p->out, text, b->tslen[r]);
+		io_putc(p->out, ',');
+		if (b->person[r])
+			io_write(p->out, b->person[r], b->plen[r]);
+		io_write(p->out, text + b->skip[r], b->len[r] - b->skip[r]);
+		io_putc(p->out, '\n');
+	}
+	p->written += b->nrows;
+}
+
+/* Writes every spooled event with its person; returns the events written. */
 static uint64_t
 write_events(struct run *run, struct io_out *out)
 {
-	size_t nt = run->ic.n;
-	struct batch *b = &run->batch;
-	struct rowhead h[BATCH];
-	struct rowspan sp[BATCH];
-	uint64_t written = 0;
+	struct pass2 p = { run, out, 0 };
 	run->win.file = -1;
-	for (;;) {
-		size_t n = 0;
-		buf_clear(&b->text);
-		while (n < BATCH && spool_read(run->sp, &h[n], sizeof h[n])) {
-			if (!spool_read(run->sp, b->nodes + n * nt,
-				nt * sizeof(uint32_t)))
-				err_die("internal error: truncated spool");
-			b->toff[n] = b->text.len;
-			if (h[n].tslen & ROW_SPAN) {
-				if (!spool_read(run->sp, &sp[n], sizeof sp[n]))
-					err_die("internal error: truncated "
-						"spool");
-				h[n].tslen &= ~ROW_SPAN;
-				b->spanned[n] = 1;
-			} else {
-				b->spanned[n] = 0;
-				sp[n].skip = h[n].tslen;
-				buf_reserve(&b->text, h[n].len);
-				if (h[n].len &&
-				    !spool_read(run->sp,
-					b->text.data + b->text.len, h[n].len))
-					err_die(
-					    "internal error: truncated spool");
-				b->text.len += h[n].len;
-			}
-			for (size_t t = 0; t < nt; t++)
-				stitch_prefetch_person(
-				    run->g, b->nodes[n * nt + t]);
-			n++;
-		}
-		if (n == 0)
-			break;
-		enum { AHEAD = 16 };
-		for (size_t r = 0; r < n && r < AHEAD; r++)
-			for (size_t t = 0; t < nt; t++)
-				stitch_prefetch_key(
-				    run->g, b->nodes[r * nt + t]);
-		for (size_t r = 0; r < n; r++) {
-			if (r + AHEAD < n)
-				for (size_t t = 0; t < nt; t++)
-					stitch_prefetch_key(run->g,
-					    b->nodes[(r + AHEAD) * nt + t]);
-			const char *text = b->spanned[r]
-			    ? span_bytes(run, sp[r].file, sp[r].off, h[r].len)
-			    : b->text.data + b->toff[r];
-			size_t plen = 0;
-			const char *person = stitch_person(
-			    run->g, b->nodes + r * nt, nt, h[r].ts, &plen);
-			if (!person)
-				run->no_id++;
-			io_write(out, text, h[r].tslen);
-			io_putc(out, ',');
-			if (person)
-				io_write(out, person, plen);
-			io_write(out, text + sp[r].skip, h[r].len - sp[r].skip);
-			io_putc(out, '\n');
-			written++;
-		}
-	}
-	return written;
+	void *batch[PIPE_BATCHES];
+	for (int k = 0; k < PIPE_BATCHES; k++)
+		batch[k] = &run->pipe_batch[k];
+	const struct handoff_stage stage[2] = { { find_persons, &p },
+		{ write_rows, &p } };
+	handoff_pipeline(batch, PIPE_BATCHES, 1, read_back, &p, stage, 2);
+	return p.written;
 }
 
 /* ---- main ---- */
@@ -1178,9 +1227,8 @@ free_run(struct run *run)
 	free(run->ic.limit);
 	strtab_free(run->jc.listed);
 	buf_free(&run->jc.low);
-	batch_free(&run->batch);
-	batch_free(&run->pipe_batch[0]);
-	batch_free(&run->pipe_batch[1]);
+	for (int k = 0; k < PIPE_BATCHES; k++)
+		batch_free(&run->pipe_batch[k]);
 	free(run->files);
 	free(run->win.buf);
 }
@@ -1328,9 +1376,8 @@ main(int argc, char **argv)
 	run.jc.nblocks = cf->nblocks;
 	if (cf->block_file)
 		load_block_file(&run.jc, cf->block_file);
-	batch_init(&run.batch, run.ic.n);
-	batch_init(&run.pipe_batch[0], run.ic.n);
-	batch_init(&run.pipe_batch[1], run.ic.n);
+	for (int k = 0; k < PIPE_BATCHES; k++)
+		batch_init(&run.pipe_batch[k], run.ic.n);
 	reject_init(&run.rl, cc.rejects, cc.max_rejects);
 	run.sp = spool_open(cf->tmpdir, cf->memory, 0);
 

@@ -1,7 +1,12 @@
 /*
- * handoff: two batches between a filling thread and a using one
- * (handoff.h).  full[k] says batch k waits to be used; done that the
- * filler has returned its last batch.
+ * handoff: batches through a pipeline of threads (handoff.h).
+ *
+ * Step 0 fills a batch, step i (1..nstage) runs stage i - 1 on it.
+ * step[k] is the step batch k waits for; the last stage sets it back to
+ * 0, free to be filled again.  Each step takes the batches in turn, so
+ * each sees them in the order they were filled.  last is the index of the
+ * batch fill returned 0 on (-1 until then): a step that has handled it
+ * stops.
  */
 #include <pthread.h>
 #include <string.h>
@@ -12,74 +17,99 @@ struct handoff {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	void **batch;
-	int full[2], done;
+	int nbatch, nstage;
+	int step[16];
+	int last;
 	handoff_fill_fn fill;
 	void *fill_ctx;
+	const struct handoff_stage *stage;
 };
 
-static void *
-filler_main(void *arg)
+struct worker {
+	struct handoff *h;
+	int step;
+};
+
+/*
+ * Runs steps from..to, one after the other, over each batch in turn until
+ * the last one.
+ */
+static void
+run_steps(struct handoff *h, int from, int to)
 {
-	struct handoff *h = arg;
-	for (int k = 0;; k ^= 1) {
+	for (int k = 0;; k = (k + 1) % h->nbatch) {
 		pthread_mutex_lock(&h->mu);
-		while (h->full[k])
+		while (h->step[k] != from)
 			pthread_cond_wait(&h->cv, &h->mu);
+		int last = h->last == k;
 		pthread_mutex_unlock(&h->mu);
-		int more = h->fill(h->fill_ctx, h->batch[k]);
+		for (int j = from; j <= to; j++) {
+			if (j == 0)
+				last = !h->fill(h->fill_ctx, h->batch[k]);
+			else
+				h->stage[j - 1].use(
+				    h->stage[j - 1].ctx, h->batch[k]);
+		}
 		pthread_mutex_lock(&h->mu);
-		h->full[k] = 1;
-		if (!more)
-			h->done = 1;
+		h->step[k] = (to + 1) % (h->nstage + 1);
+		if (from == 0 && last)
+			h->last = k;
 		pthread_cond_broadcast(&h->cv);
 		pthread_mutex_unlock(&h->mu);
-		if (!more)
-			return NULL;
+		if (last)
+			return;
 	}
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	run_steps(w->h, w->step, w->step);
+	return NULL;
+}
+
+void
+handoff_pipeline(void **batch, int nbatch, int threaded, handoff_fill_fn fill,
+    void *fill_ctx, const struct handoff_stage *stage, int nstage)
+{
+	struct handoff h;
+	memset(&h, 0, sizeof h);
+	h.batch = batch;
+	h.nbatch = nbatch < 16 ? nbatch : 16;
+	h.nstage = nstage;
+	h.last = -1;
+	h.fill = fill;
+	h.fill_ctx = fill_ctx;
+	h.stage = stage;
+	pthread_mutex_init(&h.mu, NULL);
+	pthread_cond_init(&h.cv, NULL);
+	pthread_t tid[HANDOFF_MAX_STAGES];
+	struct worker w[HANDOFF_MAX_STAGES];
+	int nthreads = 0;
+	if (!threaded || nstage > HANDOFF_MAX_STAGES || h.nbatch <= nstage)
+		h.nbatch = 1; /* all on this thread, over batch[0] */
+	else
+		/* steps 0 .. nstage - 1 on threads of their own */
+		for (int j = 0; j < nstage; j++) {
+			w[j].h = &h;
+			w[j].step = j;
+			if (pthread_create(&tid[j], NULL, worker_main, &w[j]) != 0)
+				break;
+			nthreads++;
+		}
+	/* here: the last step, and any that could not have a thread */
+	run_steps(&h, h.nbatch == 1 ? 0 : nthreads, nstage);
+	for (int j = 0; j < nthreads; j++)
+		pthread_join(tid[j], NULL);
+	pthread_mutex_destroy(&h.mu);
+	pthread_cond_destroy(&h.cv);
 }
 
 void
 handoff_run(void *batch[2], int threaded, handoff_fill_fn fill, void *fill_ctx,
     handoff_use_fn use, void *use_ctx)
 {
-	struct handoff h;
-	memset(&h, 0, sizeof h);
-	h.batch = batch;
-	h.fill = fill;
-	h.fill_ctx = fill_ctx;
-	pthread_t tid;
-	if (threaded) {
-		pthread_mutex_init(&h.mu, NULL);
-		pthread_cond_init(&h.cv, NULL);
-		threaded = pthread_create(&tid, NULL, filler_main, &h) == 0;
-		if (!threaded) {
-			pthread_mutex_destroy(&h.mu);
-			pthread_cond_destroy(&h.cv);
-		}
-	}
-	if (!threaded) {
-		int more;
-		do {
-			more = fill(fill_ctx, batch[0]);
-			use(use_ctx, batch[0]);
-		} while (more);
-		return;
-	}
-	for (int k = 0;; k ^= 1) {
-		pthread_mutex_lock(&h.mu);
-		while (!h.full[k])
-			pthread_cond_wait(&h.cv, &h.mu);
-		int last = h.done && !h.full[k ^ 1];
-		pthread_mutex_unlock(&h.mu);
-		use(use_ctx, batch[k]);
-		pthread_mutex_lock(&h.mu);
-		h.full[k] = 0;
-		pthread_cond_broadcast(&h.cv);
-		pthread_mutex_unlock(&h.mu);
-		if (last)
-			break;
-	}
-	pthread_join(tid, NULL);
-	pthread_mutex_destroy(&h.mu);
-	pthread_cond_destroy(&h.cv);
+	struct handoff_stage st = { use, use_ctx };
+	handoff_pipeline(batch, 2, threaded, fill, fill_ctx, &st, 1);
 }

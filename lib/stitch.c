@@ -899,6 +899,7 @@ stitch_resolve(struct stitch *s)
 	assign_keys(s);
 	/* each node's answer, ready for the second pass (one lookup a row) */
 	s->pkey = xmalloc((n ? n : 1) * sizeof *s->pkey);
+	mem_hugepages(s->pkey, (n ? n : 1) * sizeof *s->pkey);
 	for (uint32_t i = 0; i < n; i++)
 		s->pkey[i] = s->nd[i].junk ? NULL
 		    : s->shared[i]
