@@ -65,7 +65,7 @@ static const struct cli_opt opts[] = {
 	    "0: off)" },
 	{ "max-per-type", KEY_MAX_PER_TYPE, CLI_ARG, "N",
 	    "an identifier linked to more than N e-mails, phones, ... (any "
-	    "one type but cookies and devices) is junk (default 10, 0: off)" },
+	    "one type but cookies and devices) is junk (default 4, 0: off)" },
 	{ "shared", KEY_SHARED, CLI_ARG, "RULE",
 	    "events of a shared cookie or device: split (closest in time, "
 	    "the default) or first" },
@@ -1327,7 +1327,7 @@ main(int argc, char **argv)
 	memset(&run, 0, sizeof run);
 	struct conf *cf = &run.cf;
 	cf->max_degree = 50;
-	cf->max_per_type = 10;
+	cf->max_per_type = 4;
 	cf->memory = 256u << 20;
 	if (spec_pairs("id_user=1", &cf->limits, &cf->nlimits, &cf->limitscap,
 		&why) != 0)

@@ -40,7 +40,7 @@ gzip -dc "$WORLD/truth/records.csv.gz" >"$OUT/truth/records.csv"
 note "   judged against the world's truth:"
 awk -F, -f "$ROOT/scripts/stitch-quality.awk" "$OUT/truth/records.csv" \
 	"$OUT/truth/persons.csv" "$OUT/truth/identifiers.csv" \
-	"$OUT/events.csv" | sed 's/^/  /'
+	"$OUT/events.csv" "$OUT/silos/crm.csv" | sed 's/^/  /'
 rm -f "$OUT/truth/records.csv"
 note "3. journeys (demo/journeys.csv):"
 awk -F, -v cv="$(col "$OUT/journeys.csv" conversions)" \

@@ -29,6 +29,7 @@ for mode in guarded naive; do
 	"$BUILD/bin/jt-stitch" $opts --links "$tmp/ev/crm.csv" -o "$tmp/out.csv" $ev 2>"$tmp/err"
 	echo "== $mode: $(sed 's/^jt-stitch: //' "$tmp/err")"
 	awk -F, -f scripts/stitch-quality.awk "$tmp/w/truth/records.csv" \
-		"$tmp/w/truth/persons.csv" "$tmp/w/truth/identifiers.csv" "$tmp/out.csv" |
+		"$tmp/w/truth/persons.csv" "$tmp/w/truth/identifiers.csv" "$tmp/out.csv" \
+		"$tmp/ev/crm.csv" |
 		sed 's/^/  /'
 done
