@@ -23,6 +23,7 @@
 #include "events.h"
 #include "evin.h"
 #include "handoff.h"
+#include "varint.h"
 #include "ident.h"
 #include "io.h"
 #include "lines.h"
@@ -316,16 +317,28 @@ choose_ids(struct idcols *ic, const struct conf *cf, struct evin *ev,
  * out.  Pass 2 reads such lines back from the file (pread): a quarter of
  * the spool's bytes, and no copy of the text through it.
  */
-struct rowhead {
-	uint32_t len, tslen;
-	int64_t ts;
-};
-#define ROW_SPAN 0x80000000u
-
+/*
+ * An event in the spool: a u16 length, then that many bytes of varints:
+ * the text's length; its first part's length (tslen) << 1 | 1 when the
+ * text is spanned (read back from its file, else it follows in the
+ * spool); the time as a zigzag difference from the row before; each
+ * identifier's node + 1 (0: none); for a spanned row its file, the zigzag
+ * difference of its offset from the end of the spanned row before, and
+ * skip.  Rows come in input order, so the differences are small: about
+ * 20 bytes a row where fixed fields took 44, which keeps the spool of ten
+ * million rows in memory.
+ */
 struct rowspan {
 	uint64_t off;
 	uint32_t skip; /* text = line[0, tslen) + line[skip, len) */
 	int32_t file;  /* index in run->files */
+};
+
+/* What each spooled row is a difference from (both passes keep one). */
+struct spool_state {
+	int64_t ts;
+	uint64_t end; /* of the last spanned row */
+	unsigned char *hdr; /* room for one header */
 };
 
 /* An input file of the spanned rows. */
@@ -386,6 +399,7 @@ struct run {
 	struct junk_check jc;
 	struct reject_log rl;
 	struct spool *sp;
+	struct spool_state spw, spr; /* writing, reading */
 	uint64_t seq, events, link_rows, no_id;
 	struct batch pipe_batch[PIPE_BATCHES]; /* pass 1 */
 	struct span_file *files;
@@ -453,30 +467,54 @@ batch_intern(struct run *run, struct batch *b)
 	}
 }
 
+/* Room for a spooled row's header of nt identifiers. */
+static size_t
+header_room(size_t nt)
+{
+	return 2 + VARINT_MAX * (nt + 6);
+}
+
+/* Spools row r of b (see struct rowspan). */
+static void
+spool_row(struct run *run, const struct batch *b, size_t r)
+{
+	size_t nt = run->ic.n;
+	struct spool_state *st = &run->spw;
+	unsigned char *p = st->hdr + 2;
+	int spanned = b->spanned[r];
+	size_t len = spanned ? b->span_len[r] : b->toff[r + 1] - b->toff[r];
+	p += varint_put(p, len);
+	p += varint_put(p, (uint64_t)b->tslen[r] << 1 | (uint64_t)spanned);
+	p += varint_put(p,
+	    zigzag((int64_t)((uint64_t)b->ts[r] - (uint64_t)st->ts)));
+	st->ts = b->ts[r];
+	for (size_t t = 0; t < nt; t++)
+		p += varint_put(p, (uint64_t)b->nodes[r * nt + t] + 1);
+	if (spanned) {
+		const struct rowspan *sp = &b->span[r];
+		p += varint_put(p, (uint64_t)sp->file);
+		p += varint_put(
+		    p, zigzag((int64_t)(sp->off - st->end)));
+		p += varint_put(p, sp->skip);
+		st->end = sp->off + len;
+	}
+	size_t n = (size_t)(p - st->hdr) - 2;
+	st->hdr[0] = (unsigned char)(n & 0xff);
+	st->hdr[1] = (unsigned char)(n >> 8);
+	spool_write(run->sp, st->hdr, n + 2);
+	if (!spanned)
+		spool_write(run->sp, b->text.data + b->toff[r], len);
+}
+
 /* Links the batch's identifiers and spools its events. */
 static void
 batch_flush(struct run *run, struct batch *b)
 {
 	size_t nt = run->ic.n;
 	stitch_links(run->g, b->nrows, nt, b->nodes, b->ts, b->seq);
-	for (size_t r = 0; r < b->nrows; r++) {
-		if (!b->event[r])
-			continue;
-		if (b->spanned[r]) {
-			struct rowhead h = { b->span_len[r],
-				b->tslen[r] | ROW_SPAN, b->ts[r] };
-			spool_write(run->sp, &h, sizeof h);
-			spool_write(
-			    run->sp, b->nodes + r * nt, nt * sizeof(uint32_t));
-			spool_write(run->sp, &b->span[r], sizeof b->span[r]);
-			continue;
-		}
-		size_t len = b->toff[r + 1] - b->toff[r];
-		struct rowhead h = { (uint32_t)len, b->tslen[r], b->ts[r] };
-		spool_write(run->sp, &h, sizeof h);
-		spool_write(run->sp, b->nodes + r * nt, nt * sizeof(uint32_t));
-		spool_write(run->sp, b->text.data + b->toff[r], len);
-	}
+	for (size_t r = 0; r < b->nrows; r++)
+		if (b->event[r])
+			spool_row(run, b, r);
 	b->nrows = b->nvals = 0;
 	buf_clear(&b->text);
 	buf_clear(&b->vals);
@@ -574,7 +612,7 @@ fill_batch(struct reader *rd, struct batch *b)
 			    evin_same_layout(e) &&
 			    evin_span(e, &fd, &off, &rawlen) &&
 			    rawlen > tn + (personcol < 0 ? 0 : 1 + pn) &&
-			    rawlen < ROW_SPAN) {
+			    rawlen < UINT32_MAX) {
 				/*
 				 * Quote-free, so the fields are the line's
 				 * bytes between commas: nothing to check but
@@ -1114,34 +1152,49 @@ read_back(void *ctx, void *bp)
 {
 	struct run *run = ((struct pass2 *)ctx)->run;
 	struct batch *b = bp;
+	struct spool_state *st = &run->spr;
 	size_t nt = run->ic.n, n = 0;
-	struct rowhead h;
+	unsigned char *hdr = st->hdr;
 	buf_clear(&b->text);
-	while (n < BATCH && spool_read(run->sp, &h, sizeof h)) {
-		if (!spool_read(run->sp, b->nodes + n * nt,
-			nt * sizeof(uint32_t)))
-			err_die("internal error: truncated spool");
+	while (n < BATCH && spool_read(run->sp, hdr, 2)) {
+		size_t hn = (size_t)hdr[0] | (size_t)hdr[1] << 8;
+		if (hn > header_room(nt) - 2 || !spool_read(run->sp, hdr + 2, hn))
+			err_die("internal error: damaged spool");
+		const unsigned char *p = hdr + 2, *end = p + hn;
+		uint64_t len = 0, tslen = 0, dts = 0, v = 0, file = 0, doff = 0,
+			 skip = 0;
+		int ok = varint_get(&p, end, &len) &&
+		    varint_get(&p, end, &tslen) && varint_get(&p, end, &dts);
+		for (size_t t = 0; ok && t < nt; t++) {
+			ok = varint_get(&p, end, &v);
+			b->nodes[n * nt + t] = (uint32_t)(v - 1);
+		}
+		int spanned = (int)(tslen & 1);
+		if (ok && spanned)
+			ok = varint_get(&p, end, &file) &&
+			    varint_get(&p, end, &doff) &&
+			    varint_get(&p, end, &skip);
+		if (!ok || p != end || len > UINT32_MAX)
+			err_die("internal error: damaged spool");
+		st->ts = (int64_t)((uint64_t)st->ts + (uint64_t)unzigzag(dts));
+		b->ts[n] = st->ts;
+		b->len[n] = (uint32_t)len;
+		b->tslen[n] = (uint32_t)(tslen >> 1);
 		b->toff[n] = b->text.len;
-		b->ts[n] = h.ts;
-		b->len[n] = h.len;
-		buf_reserve(&b->text, h.len);
-		if (h.tslen & ROW_SPAN) {
-			struct rowspan sp;
-			if (!spool_read(run->sp, &sp, sizeof sp))
-				err_die("internal error: truncated spool");
-			b->tslen[n] = h.tslen & ~ROW_SPAN;
-			b->skip[n] = sp.skip;
+		buf_reserve(&b->text, len);
+		if (spanned) {
+			uint64_t off = st->end + (uint64_t)unzigzag(doff);
+			st->end = off + len;
+			b->skip[n] = (uint32_t)skip;
 			memcpy(b->text.data + b->text.len,
-			    span_bytes(run, sp.file, sp.off, h.len), h.len);
+			    span_bytes(run, (int32_t)file, off, len), len);
 		} else {
-			b->tslen[n] = h.tslen;
-			b->skip[n] = h.tslen;
-			if (h.len &&
-			    !spool_read(
-				run->sp, b->text.data + b->text.len, h.len))
+			b->skip[n] = b->tslen[n];
+			if (len &&
+			    !spool_read(run->sp, b->text.data + b->text.len, len))
 				err_die("internal error: truncated spool");
 		}
-		b->text.len += h.len;
+		b->text.len += len;
 		n++;
 	}
 	b->nrows = n;
@@ -1231,6 +1284,8 @@ free_run(struct run *run)
 		batch_free(&run->pipe_batch[k]);
 	free(run->files);
 	free(run->win.buf);
+	free(run->spw.hdr);
+	free(run->spr.hdr);
 }
 
 static void
@@ -1380,6 +1435,8 @@ main(int argc, char **argv)
 		batch_init(&run.pipe_batch[k], run.ic.n);
 	reject_init(&run.rl, cc.rejects, cc.max_rejects);
 	run.sp = spool_open(cf->tmpdir, cf->memory, 0);
+	run.spw.hdr = xmalloc(header_room(run.ic.n));
+	run.spr.hdr = xmalloc(header_room(run.ic.n));
 
 	/* pass 1: links, then events */
 	if (lk && lk->ncols)
