@@ -20,6 +20,7 @@
 #include "radix.h"
 #include "spool.h"
 #include "strtab.h"
+#include "varint.h"
 
 /*
  * Bytes the budget charges per record besides its payload and key: the
@@ -563,14 +564,8 @@ struct runw {
 static void
 put_varint(struct buf *b, uint64_t v)
 {
-	unsigned char t[10];
-	size_t n = 0;
-	while (v >= 0x80) {
-		t[n++] = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	t[n++] = (unsigned char)v;
-	buf_add(b, t, n);
+	unsigned char t[VARINT_MAX];
+	buf_add(b, t, varint_put(t, v));
 }
 
 static void
@@ -597,7 +592,7 @@ runw_put(struct runw *w, const struct extsort_rec *r)
 		buf_add(&w->key, r->key, r->keylen);
 	}
 	uint64_t d = (uint64_t)r->ts - (uint64_t)(same ? w->ts : 0);
-	put_varint(&w->block, d << 1 ^ (uint64_t)((int64_t)d >> 63));
+	put_varint(&w->block, zigzag((int64_t)d));
 	buf_add(&w->block, r->data, r->len);
 	w->ts = r->ts;
 	w->have = 1;
@@ -740,16 +735,14 @@ extsort_add(struct extsort *s, const char *key, size_t keylen, int64_t ts,
 static uint64_t
 get_varint(struct cursor *c)
 {
-	uint64_t v = 0;
-	for (int shift = 0; shift < 64; shift += 7) {
-		if (c->pos == c->rec.len)
-			break;
-		unsigned char b = (unsigned char)c->rec.data[c->pos++];
-		v |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80))
-			return v;
-	}
-	err_die("internal error: damaged sort run");
+	const unsigned char *p = (const unsigned char *)c->rec.data + c->pos,
+			    *end = (const unsigned char *)c->rec.data +
+	    c->rec.len;
+	uint64_t v;
+	if (!varint_get(&p, end, &v))
+		err_die("internal error: damaged sort run");
+	c->pos = (size_t)(p - (const unsigned char *)c->rec.data);
+	return v;
 }
 
 /* Loads the cursor's next record: 1, or 0 at its end. */
@@ -788,7 +781,7 @@ cursor_next(struct cursor *c)
 		c->pfx = key_prefix(c->key.data, c->key.len);
 	}
 	uint64_t z = get_varint(c);
-	c->ts = (int64_t)((uint64_t)c->ts + (z >> 1 ^ (~(z & 1) + 1)));
+	c->ts = (int64_t)((uint64_t)c->ts + (uint64_t)unzigzag(z));
 	size_t len = (size_t)(h >> 1);
 	if (len > c->rec.len - c->pos)
 		err_die("internal error: damaged sort run");

@@ -794,6 +794,8 @@ assign_keys(struct stitch *s)
 	free(to);
 }
 
+#define LINK_AHEAD 16
+
 void
 stitch_resolve(struct stitch *s)
 {
@@ -811,8 +813,15 @@ stitch_resolve(struct stitch *s)
 			s->lim[(size_t)i * s->nlimited + k] =
 			    s->nd[i].type == s->limited[k];
 	}
-	/* 1. hubs */
+	/*
+	 * 1. hubs.  The loops over links reach nodes in no order: each
+	 * prefetches what a link LINK_AHEAD further on will touch.
+	 */
 	for (size_t i = 0; i < s->nlk; i++) {
+		if (i + LINK_AHEAD < s->nlk) {
+			__builtin_prefetch(&s->degree[s->lk[i + LINK_AHEAD].a], 1);
+			__builtin_prefetch(&s->degree[s->lk[i + LINK_AHEAD].b], 1);
+		}
 		s->degree[s->lk[i].a]++;
 		s->degree[s->lk[i].b]++;
 	}
@@ -832,6 +841,20 @@ stitch_resolve(struct stitch *s)
 		uint16_t *cnt = xcalloc(n * nt, sizeof *cnt);
 		for (size_t i = 0; i < s->nlk; i++) {
 			const struct link *l = &s->lk[i];
+			if (i + 2 * LINK_AHEAD < s->nlk) {
+				const struct link *f = l + 2 * LINK_AHEAD;
+				__builtin_prefetch(&s->nd[f->a]);
+				__builtin_prefetch(&s->nd[f->b]);
+			}
+			if (i + LINK_AHEAD < s->nlk) {
+				const struct link *f = l + LINK_AHEAD;
+				__builtin_prefetch(
+				    &cnt[(size_t)f->a * nt + s->nd[f->b].type],
+				    1);
+				__builtin_prefetch(
+				    &cnt[(size_t)f->b * nt + s->nd[f->a].type],
+				    1);
+			}
 			uint16_t *ca =
 			    &cnt[(size_t)l->a * nt + s->nd[l->b].type];
 			uint16_t *cb =
@@ -883,6 +906,16 @@ stitch_resolve(struct stitch *s)
 	sort_links(s, s->lk, s->nlk);
 	for (size_t i = 0; i < s->nlk; i++) {
 		const struct link *l = &s->lk[i];
+		if (i + 2 * LINK_AHEAD < s->nlk) {
+			const struct link *f = l + 2 * LINK_AHEAD;
+			__builtin_prefetch(&s->nd[f->a]);
+			__builtin_prefetch(&s->nd[f->b]);
+		}
+		if (i + LINK_AHEAD < s->nlk) {
+			const struct link *f = l + LINK_AHEAD;
+			__builtin_prefetch(&s->parent[f->a]);
+			__builtin_prefetch(&s->parent[f->b]);
+		}
 		if (s->nd[l->a].junk || s->nd[l->b].junk)
 			continue;
 		uint32_t ra = find(s, l->a), rb = find(s, l->b);
