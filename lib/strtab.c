@@ -6,9 +6,11 @@
  * strings without touching them and reaches a candidate in one step (one
  * cache miss per lookup in big tables, not two); a record is the id (u32),
  * the length (u32), the bytes and a NUL, never split across arena blocks;
- * a position is the block's index << 20 | the offset in it (blocks are
- * 1 MB, a longer string has a block of its own at offset 0); the arena
- * never moves a record once stored, so returned pointers stay valid.
+ * a position is the block's index << 24 | the offset in it (blocks grow
+ * from 64 KB to 16 MB, so a small table stays small and a big one is on
+ * huge pages; a longer string has a block of its own at offset 0); the
+ * arena never moves a record once stored, so returned pointers stay
+ * valid.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +18,9 @@
 #include "err.h"
 #include "strtab.h"
 
-#define BLOCK_BITS 20
-#define BLOCK (1 << BLOCK_BITS)
+#define BLOCK_BITS 24
+#define BLOCK (1 << BLOCK_BITS) /* the largest block */
+#define FIRST_BLOCK (64 << 10)
 #define POS_BITS 40
 #define POS_MASK ((1ULL << POS_BITS) - 1)
 #define HEAD 8 /* u32 id, u32 length */
@@ -95,12 +98,17 @@ store(struct strtab *t, uint32_t id, const char *s, size_t n)
 {
 	size_t need = HEAD + n + 1;
 	if (t->nblocks == 0 || t->used + need > t->block_size) {
-		size_t size = need > BLOCK ? need : BLOCK;
+		size_t size = t->nblocks == 0 ? FIRST_BLOCK : t->block_size * 2;
+		if (size > BLOCK)
+			size = BLOCK;
+		if (size < need)
+			size = need;
 		if ((uint64_t)(t->nblocks + 1) << BLOCK_BITS >= POS_MASK)
 			err_die("too many or too long strings");
 		t->blocks =
 		    xreallocarray(t->blocks, t->nblocks + 1, sizeof *t->blocks);
 		t->blocks[t->nblocks++] = xmalloc(size);
+		mem_hugepages(t->blocks[t->nblocks - 1], size);
 		t->block_size = size;
 		t->used = 0;
 	}

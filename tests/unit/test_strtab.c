@@ -45,12 +45,24 @@ test_growth(void **state)
 	/* stored strings never move */
 	assert_ptr_equal(first, strtab_str(t, 0, NULL));
 	assert_string_equal(first, "id-0@example.com");
-	/* a string longer than an arena block */
-	char *big = malloc(3 << 20);
-	memset(big, 'z', 3 << 20);
-	uint32_t id = strtab_intern(t, big, 3 << 20, NULL);
-	assert_int_equal(strtab_find(t, big, 3 << 20), id);
-	free(big);
+	/* strings longer than a block, the largest block, then short ones
+	 * again after them (each long one has a block of its own) */
+	size_t sizes[] = { 3 << 20, 17 << 20 };
+	for (int k = 0; k < 2; k++) {
+		char *big = malloc(sizes[k]);
+		memset(big, 'y' + k, sizes[k]);
+		uint32_t id = strtab_intern(t, big, sizes[k], NULL);
+		assert_int_equal(strtab_find(t, big, sizes[k]), id);
+		size_t n;
+		assert_ptr_not_equal(strtab_str(t, id, &n), NULL);
+		assert_int_equal(n, sizes[k]);
+		int len = snprintf(key, sizeof key, "after-%d", k);
+		uint32_t after = strtab_intern(t, key, (size_t)len, NULL);
+		assert_string_equal(strtab_str(t, after, NULL), key);
+		assert_int_equal(strtab_find(t, big, sizes[k]), id);
+		free(big);
+	}
+	assert_string_equal(strtab_str(t, 0, NULL), "id-0@example.com");
 	strtab_free(t);
 	assert_true(strtab_hash("a", 1) != strtab_hash("b", 1));
 	assert_true(strtab_hash("", 0) == strtab_hash("", 0));
