@@ -5,10 +5,12 @@
  * person (or --by COLUMN) and orders each person's events by time, ties in
  * input order: lib/extsort holds up to --memory of them and spills sorted,
  * compressed runs past it; with --sorted the input is streamed a person
- * at a time.  Each person's events go through lib/journey (visits,
- * touches, journeys) and out as journeys, a path table, the events with
- * journey,session,step, the visits, the variants or the directly-follows
- * graph.  With --merge the inputs are path tables, summed.
+ * at a time, and so is input in order that is too large to hold: regular
+ * files larger than --memory are first read once to check their order
+ * (prescan_in_order), and streamed when it holds.  Each person's events go
+ * through lib/journey (visits, touches, journeys) and out as journeys, a path
+ * table, the events with journey,session,step, the visits, the variants or the
+ * directly-follows graph.  With --merge the inputs are path tables, summed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -532,9 +534,11 @@ flush_person(struct run *run)
  * on two threads: the main thread merges the sorted records into one batch
  * while a writer works out and writes the persons of the other.  The
  * writer alone formats and writes (the name tables are no longer changed
- * by then); --sorted input is gathered and written on one thread.  lib/ts
- * caches the last date it parsed and the last it formatted, in statics:
- * only the reader thread parses times and only the writer formats them.
+ * by then); --sorted input (or input the pre-scan found in order) is
+ * gathered and written on one thread.  lib/ts caches the last date it
+ * parsed and the last it formatted, in statics: only the reader thread
+ * parses times (the pre-scan runs before it starts) and only the writer
+ * formats them.
  */
 #define PB_EVENTS 16384
 
@@ -810,8 +814,8 @@ enum row_check { ROW_OK, ROW_NO_KEY, ROW_BAD_TS, ROW_BAD_VALUE };
  * and the pre-scan (prescan_in_order) both judge rows with it.
  */
 static enum row_check
-check_row(const struct evin *e, const struct cols *c, int64_t *ts,
-    double *value)
+check_row(
+    const struct evin *e, const struct cols *c, int64_t *ts, double *value)
 {
 	if (e->len[c->key] == 0)
 		return ROW_NO_KEY;
@@ -984,7 +988,7 @@ stream_batch(struct run *run, struct feeder *fd, const struct rbatch *b,
 }
 
 /* Where read_events hands its batches: the sort, or the persons as
- * they come (--sorted). */
+ * they come (--sorted or found in order), checking their order. */
 struct batch_use {
 	struct run *run;
 	struct extsort *xs;
@@ -1009,9 +1013,10 @@ use_one(void *ctx, void *b)
 }
 
 /*
- * Reads every row into the sort xs or, with --sorted, the feeder fd.  The
- * sort parses on a second thread (lib/handoff); --sorted stays on one, so
- * names go to the outputs as they come.
+ * Reads every row into the sort xs or, xs NULL (--sorted, or found in
+ * order), the feeder fd.  The sort parses on a second thread
+ * (lib/handoff); streaming stays on one, so names go to the outputs as
+ * they come.
  */
 static void
 read_events(struct run *run, struct evin *e, const struct cols *c,
@@ -1497,7 +1502,8 @@ main(int argc, char **argv)
 		struct feeder fd;
 		if (!cf->sorted &&
 		    prescan_wanted(argv + c.optind, (size_t)nop, cf->memory) &&
-		    prescan_in_order(&run, argv + c.optind, (size_t)nop, &copts))
+		    prescan_in_order(
+			&run, argv + c.optind, (size_t)nop, &copts))
 			cf->sorted = run.prescanned = 1;
 		if (cf->sorted) {
 			feeder_start(&fd, &run, 0);

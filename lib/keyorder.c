@@ -24,8 +24,8 @@ int
 keyorder_next(struct keyorder *o, const char *key, size_t keylen, int64_t ts)
 {
 	if (o->started) {
-		int c = keyorder_cmp(key, keylen, ts, o->prev.data,
-		    o->prev.len, o->ts);
+		int c = keyorder_cmp(
+		    key, keylen, ts, o->prev.data, o->prev.len, o->ts);
 		if (c < 0)
 			return -1;
 	}
@@ -47,8 +47,8 @@ keyorder_free(struct keyorder *o)
 }
 
 int
-keyorder_exceeds(const uint64_t *size, const unsigned char *gzip, size_t n,
-    uint64_t memory)
+keyorder_exceeds(
+    const uint64_t *size, const unsigned char *gzip, size_t n, uint64_t memory)
 {
 	uint64_t total = 0;
 	for (size_t i = 0; i < n; i++) {

@@ -28,8 +28,8 @@ struct keyorder {
  * is the first), and it becomes the one before; -1 when it comes before
  * it, and the state is left as it was.  key is copied.
  */
-int keyorder_next(struct keyorder *o, const char *key, size_t keylen,
-    int64_t ts);
+int keyorder_next(
+    struct keyorder *o, const char *key, size_t keylen, int64_t ts);
 /* The two records compared as keyorder_next does: <0, 0 or >0. */
 int keyorder_cmp(const char *ka, size_t na, int64_t ta, const char *kb,
     size_t nb, int64_t tb);
@@ -40,7 +40,7 @@ void keyorder_free(struct keyorder *o);
  * compressed one, counted KEYORDER_GZIP_RATIO times) add up to more than
  * memory bytes.
  */
-int keyorder_exceeds(const uint64_t *size, const unsigned char *gzip,
-    size_t n, uint64_t memory);
+int keyorder_exceeds(
+    const uint64_t *size, const unsigned char *gzip, size_t n, uint64_t memory);
 
 #endif
