@@ -5,18 +5,23 @@
  * person (or --by COLUMN) and orders each person's events by time, ties in
  * input order: lib/extsort holds up to --memory of them and spills sorted,
  * compressed runs past it; with --sorted the input is streamed a person
- * at a time.  Each person's events go through lib/journey (visits,
- * touches, journeys) and out as journeys, a path table, the events with
- * journey,session,step, the visits, the variants or the directly-follows
- * graph.  With --merge the inputs are path tables, summed.
+ * at a time, and so is input in order that is too large to hold: regular
+ * files larger than --memory are first read once to check their order
+ * (prescan_in_order), and streamed when it holds.  Each person's events go
+ * through lib/journey (visits, touches, journeys) and out as journeys, a path
+ * table, the events with journey,session,step, the visits, the variants or the
+ * directly-follows graph.  With --merge the inputs are path tables, summed.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cli.h"
@@ -29,6 +34,7 @@
 #include "extsort.h"
 #include "io.h"
 #include "journey.h"
+#include "keyorder.h"
 #include "re.h"
 #include "reject.h"
 #include "strtab.h"
@@ -214,7 +220,7 @@ struct run {
 	struct buf line, path;
 	uint64_t rows, persons, visits, journeys, converted, conversions;
 	uint64_t empty_paths;
-	int started; /* --sorted: a row was seen */
+	int prescanned; /* streamed because the pre-scan found it in order */
 };
 
 /* ---- formatting ---- */
@@ -528,9 +534,11 @@ flush_person(struct run *run)
  * on two threads: the main thread merges the sorted records into one batch
  * while a writer works out and writes the persons of the other.  The
  * writer alone formats and writes (the name tables are no longer changed
- * by then); --sorted input is gathered and written on one thread.  lib/ts
- * caches the last date it parsed and the last it formatted, in statics:
- * only the reader thread parses times and only the writer formats them.
+ * by then); --sorted input (or input the pre-scan found in order) is
+ * gathered and written on one thread.  lib/ts caches the last date it
+ * parsed and the last it formatted, in statics: only the reader thread
+ * parses times (the pre-scan runs before it starts) and only the writer
+ * formats them.
  */
 #define PB_EVENTS 16384
 
@@ -797,6 +805,32 @@ parse_value(const char *s, size_t n, double *out)
 	return 0;
 }
 
+/* What check_row finds wrong with a row, if anything. */
+enum row_check { ROW_OK, ROW_NO_KEY, ROW_BAD_TS, ROW_BAD_VALUE };
+
+/*
+ * The rules a row must pass to be used: a key, a time, a number or
+ * nothing for value.  Sets *ts and *value of a good row.  The reading
+ * and the pre-scan (prescan_in_order) both judge rows with it.
+ */
+static enum row_check
+check_row(
+    const struct evin *e, const struct cols *c, int64_t *ts, double *value)
+{
+	if (e->len[c->key] == 0)
+		return ROW_NO_KEY;
+	const char *tv = e->f[c->ts];
+	size_t tn = e->len[c->ts];
+	if (ts_parse_canonical(tv, tn, ts) != 0 &&
+	    (tn == 0 || ts_parse_auto(tv, tn, NULL, ts) != 0))
+		return ROW_BAD_TS;
+	*value = 0;
+	if (c->value >= 0 && e->len[c->value] &&
+	    parse_value(e->f[c->value], e->len[c->value], value) != 0)
+		return ROW_BAD_VALUE;
+	return ROW_OK;
+}
+
 /*
  * Rows are read a batch at a time: the key, time and payload of each (the
  * payload holds the decoded fields, and in events mode the row's text).
@@ -836,33 +870,28 @@ fill_rbatch(struct reader *rd, struct rbatch *b)
 	buf_clear(pl);
 	b->koff[0] = b->poff[0] = 0;
 	while (b->n < RBATCH && (more = evin_next_row(e, &run->rl))) {
-		size_t keylen = e->len[c->key];
-		if (keylen == 0) {
+		int64_t ts = 0;
+		double value = 0;
+		switch (check_row(e, c, &ts, &value)) {
+		case ROW_OK: break;
+		case ROW_NO_KEY:
 			reject_row(run, e, "column '%s': empty", run->cf.by);
 			continue;
-		}
-		int64_t ts;
-		const char *tv = e->f[c->ts];
-		size_t tn = e->len[c->ts];
-		if (ts_parse_canonical(tv, tn, &ts) != 0 &&
-		    (tn == 0 || ts_parse_auto(tv, tn, NULL, &ts) != 0)) {
-			if (tn)
+		case ROW_BAD_TS:
+			if (e->len[c->ts])
 				reject_row(run, e,
 				    "column 'ts': invalid time '%.*s'",
-				    SHOW(tn), tv);
+				    SHOW(e->len[c->ts]), e->f[c->ts]);
 			else
 				reject_row(run, e, "column 'ts': empty time");
 			continue;
-		}
-		double value = 0;
-		if (c->value >= 0 && e->len[c->value] &&
-		    parse_value(e->f[c->value], e->len[c->value], &value) !=
-			0) {
+		case ROW_BAD_VALUE:
 			reject_row(run, e,
 			    "column 'value': invalid number '%.*s'",
 			    SHOW(e->len[c->value]), e->f[c->value]);
 			continue;
 		}
+		size_t keylen = e->len[c->key];
 		uint32_t channel = c->channel >= 0 && e->len[c->channel]
 		    ? icache_intern(&run->chcache, run->channels,
 			  e->f[c->channel], e->len[c->channel])
@@ -932,46 +961,39 @@ sort_batch(struct extsort *xs, const struct rbatch *b)
 		    b->pay.data + b->poff[i], b->poff[i + 1] - b->poff[i]);
 }
 
-/* --sorted: each row straight to its person, checking the order. */
+/*
+ * --sorted, or input the pre-scan found in order: each row straight to
+ * its person, checking the order.
+ */
 static void
 stream_batch(struct run *run, struct feeder *fd, const struct rbatch *b,
-    struct buf *prevkey, int64_t *prevts)
+    struct keyorder *ko)
 {
 	for (size_t i = 0; i < b->n; i++) {
 		const char *key = b->keys.data + b->koff[i];
 		size_t keylen = b->koff[i + 1] - b->koff[i];
-		int64_t ts = b->ts[i];
-		if (run->started) {
-			int cmp = memcmp(key, prevkey->data,
-			    keylen < prevkey->len ? keylen : prevkey->len);
-			if (cmp == 0)
-				cmp = (keylen > prevkey->len) -
-				    (keylen < prevkey->len);
-			if (cmp < 0 || (cmp == 0 && ts < *prevts))
+		if (keyorder_next(ko, key, keylen, b->ts[i]) != 0) {
+			if (run->prescanned)
 				err_die("%s:%ld: input not ordered by %s, "
-					"then ts (--sorted)",
+					"then ts, though it was when first "
+					"read (did it change?)",
 				    b->file[i], b->line[i], run->cf.by);
+			err_die("%s:%ld: input not ordered by %s, then ts "
+				"(--sorted)",
+			    b->file[i], b->line[i], run->cf.by);
 		}
-		*prevts = ts;
-		if (keylen != prevkey->len ||
-		    memcmp(key, prevkey->data, keylen) != 0) {
-			buf_clear(prevkey);
-			buf_add(prevkey, key, keylen);
-		}
-		run->started = 1;
-		feeder_add(fd, key, keylen, ts, b->pay.data + b->poff[i],
+		feeder_add(fd, key, keylen, b->ts[i], b->pay.data + b->poff[i],
 		    b->poff[i + 1] - b->poff[i]);
 	}
 }
 
 /* Where read_events hands its batches: the sort, or the persons as
- * they come (--sorted). */
+ * they come (--sorted or found in order), checking their order. */
 struct batch_use {
 	struct run *run;
 	struct extsort *xs;
 	struct feeder *fd;
-	struct buf prevkey;
-	int64_t prevts;
+	struct keyorder order;
 };
 
 static int
@@ -987,13 +1009,14 @@ use_one(void *ctx, void *b)
 	if (u->xs)
 		sort_batch(u->xs, b);
 	else
-		stream_batch(u->run, u->fd, b, &u->prevkey, &u->prevts);
+		stream_batch(u->run, u->fd, b, &u->order);
 }
 
 /*
- * Reads every row into the sort xs or, with --sorted, the feeder fd.  The
- * sort parses on a second thread (lib/handoff); --sorted stays on one, so
- * names go to the outputs as they come.
+ * Reads every row into the sort xs or, xs NULL (--sorted, or found in
+ * order), the feeder fd.  The sort parses on a second thread
+ * (lib/handoff); streaming stays on one, so names go to the outputs as
+ * they come.
  */
 static void
 read_events(struct run *run, struct evin *e, const struct cols *c,
@@ -1001,15 +1024,95 @@ read_events(struct run *run, struct evin *e, const struct cols *c,
 {
 	struct reader rd = { run, e, c };
 	struct rbatch *b = xcalloc(2, sizeof *b);
-	struct batch_use u = { run, xs, fd, { 0 }, 0 };
+	struct batch_use u = { run, xs, fd, { { 0 }, 0, 0 } };
 	void *batch[2] = { &b[0], &b[1] };
-	handoff_run(batch, !run->cf.sorted, fill_one, &rd, use_one, &u);
-	buf_free(&u.prevkey);
+	handoff_run(batch, xs != NULL, fill_one, &rd, use_one, &u);
+	keyorder_free(&u.order);
 	for (int k = 0; k < 2; k++) {
 		buf_free(&b[k].keys);
 		buf_free(&b[k].pay);
 	}
 	free(b);
+}
+
+/* ---- the pre-scan ---- */
+
+/* Nonzero when path starts with the gzip magic bytes (as lib/io sees). */
+static int
+starts_gzip(const char *path)
+{
+	unsigned char m[2];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, m, 2);
+	close(fd);
+	return n == 2 && m[0] == 0x1f && m[1] == 0x8b;
+}
+
+/*
+ * Whether the inputs are worth a pre-scan: all named regular files (a
+ * pipe or stdin cannot be read twice), larger on disk, a gzip one at
+ * KEYORDER_GZIP_RATIO times its size, than the --memory budget, so that
+ * the sort would hold a good part of a budget that streaming would not
+ * need.  Smaller inputs are sorted (or found in order) in memory, which
+ * is faster.
+ */
+static int
+prescan_wanted(char *const *paths, size_t n, size_t memory)
+{
+	if (n == 0)
+		return 0;
+	uint64_t *size = xcalloc(n, sizeof *size);
+	unsigned char *gz = xcalloc(n, 1);
+	int ok = 1;
+	for (size_t i = 0; i < n && ok; i++) {
+		struct stat st;
+		if (strcmp(paths[i], "-") == 0 || stat(paths[i], &st) != 0 ||
+		    !S_ISREG(st.st_mode))
+			ok = 0;
+		else {
+			size[i] = (uint64_t)st.st_size;
+			gz[i] = (unsigned char)starts_gzip(paths[i]);
+		}
+	}
+	ok = ok && keyorder_exceeds(size, gz, n, memory);
+	free(size);
+	free(gz);
+	return ok;
+}
+
+/*
+ * The pre-scan: reads the inputs once, as the real pass will, and says
+ * whether every row the real pass would use (check_row; rows it would
+ * reject are skipped) comes in order of key, then ts.  Stops at the first
+ * row out of order, within the first rows of unsorted input.  Touches no
+ * state of run: names, rejects and counts are the real pass's.
+ */
+static int
+prescan_in_order(struct run *run, char *const *paths, size_t n,
+    const struct csvin_opts *copts)
+{
+	struct evin *e = evin_open(paths, n, copts, 1);
+	struct cols c = { evin_col(e, run->cf.by), evin_col(e, "ts"), -1, -1,
+		evin_col(e, "value"), -1, NULL };
+	struct keyorder o = { { 0 }, 0, 0 };
+	int in_order = c.key >= 0 && c.ts >= 0;
+	enum csvin_status st;
+	while (in_order && (st = evin_next(e)) != CSVIN_EOF) {
+		if (st == CSVIN_FAIL) /* the real pass reports it */
+			in_order = 0;
+		if (st != CSVIN_ROW)
+			continue;
+		int64_t ts = 0;
+		double value;
+		if (check_row(e, &c, &ts, &value) == ROW_OK &&
+		    keyorder_next(&o, e->f[c.key], e->len[c.key], ts) != 0)
+			in_order = 0;
+	}
+	keyorder_free(&o);
+	evin_close(e);
+	return in_order;
 }
 
 /* ---- aggregated outputs ---- */
@@ -1312,6 +1415,8 @@ summary(struct run *run, struct extsort *xs)
 			    ", %llu journeys without a touch left out",
 			    (unsigned long long)run->empty_paths);
 	}
+	if (run->prescanned)
+		buf_adds(&b, "; input in order: streamed");
 	if (xs) {
 		if (extsort_runs(xs))
 			buf_printf(&b,
@@ -1395,6 +1500,11 @@ main(int argc, char **argv)
 			read_path_tables(&run, e, in);
 	} else if (e->ncols) {
 		struct feeder fd;
+		if (!cf->sorted &&
+		    prescan_wanted(argv + c.optind, (size_t)nop, cf->memory) &&
+		    prescan_in_order(
+			&run, argv + c.optind, (size_t)nop, &copts))
+			cf->sorted = run.prescanned = 1;
 		if (cf->sorted) {
 			feeder_start(&fd, &run, 0);
 			read_events(&run, e, &cols, NULL, &fd);
