@@ -373,11 +373,13 @@ struct batch {
 	struct rowspan span[BATCH];
 	uint32_t span_len[BATCH];
 	struct buf text;
-	/* values: type, row, bytes in vals */
+	/* values: type, row, and in vals their key (stitch_key: the type,
+	 * then the value's vlen bytes) and its hash, made by the reader */
 	uint8_t *vtype;
-	size_t *vrow, *voff, *vlen;
+	size_t *vrow, *voff, *vlen, *vklen;
+	uint64_t *vhash;
 	int64_t *vts;
-	const char **vptr;
+	const char **vptr, **vkey;
 	uint32_t *vnode;
 	uint8_t *vadded;
 	struct buf vals;
@@ -417,6 +419,9 @@ batch_init(struct batch *b, size_t nt)
 	b->vrow = xmalloc(k * sizeof *b->vrow);
 	b->voff = xmalloc(k * sizeof *b->voff);
 	b->vlen = xmalloc(k * sizeof *b->vlen);
+	b->vklen = xmalloc(k * sizeof *b->vklen);
+	b->vhash = xmalloc(k * sizeof *b->vhash);
+	b->vkey = xmalloc(k * sizeof *b->vkey);
 	b->vts = xmalloc(k * sizeof *b->vts);
 	b->vptr = xmalloc(k * sizeof *b->vptr);
 	b->vnode = xmalloc(k * sizeof *b->vnode);
@@ -431,6 +436,9 @@ batch_free(struct batch *b)
 	free(b->vrow);
 	free(b->voff);
 	free(b->vlen);
+	free(b->vklen);
+	free(b->vhash);
+	free(b->vkey);
 	free(b->vts);
 	free(b->vptr);
 	free(b->vnode);
@@ -449,10 +457,12 @@ static void
 batch_intern(struct run *run, struct batch *b)
 {
 	size_t nt = run->ic.n;
-	for (size_t i = 0; i < b->nvals; i++)
-		b->vptr[i] = b->vals.data + b->voff[i];
-	stitch_nodes(run->g, b->nvals, b->vtype, b->vptr, b->vlen, b->vts,
-	    b->vnode, b->vadded);
+	for (size_t i = 0; i < b->nvals; i++) {
+		b->vkey[i] = b->vals.data + b->voff[i];
+		b->vptr[i] = b->vkey[i] + 1;
+	}
+	stitch_nodes_keyed(run->g, b->nvals, b->vtype, b->vkey, b->vklen,
+	    b->vhash, b->vts, b->vnode, b->vadded);
 	for (size_t i = 0; i < b->nrows * nt; i++)
 		b->nodes[i] = STITCH_NONE;
 	for (size_t i = 0; i < b->nvals; i++) {
@@ -588,7 +598,11 @@ fill_batch(struct reader *rd, struct batch *b)
 			b->voff[k] = b->vals.len;
 			b->vlen[k] = n;
 			b->vts[k] = ts;
-			buf_add(&b->vals, v, n);
+			buf_reserve(&b->vals, n + 1);
+			char *key = b->vals.data + b->vals.len;
+			b->vklen[k] = stitch_key(key, t, v, n);
+			b->vhash[k] = stitch_key_hash(key, b->vklen[k]);
+			b->vals.len += b->vklen[k];
 		}
 		io_progress(run->seq, evin_bytes(e));
 		if (!events) {

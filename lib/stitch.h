@@ -77,6 +77,18 @@ enum stitch_junk stitch_junk(const struct stitch *s, uint32_t node);
 void stitch_nodes(struct stitch *s, size_t k, const uint8_t *type,
     const char *const *v, const size_t *n, const int64_t *ts, uint32_t *out,
     uint8_t *added);
+/*
+ * The same, for values already laid out as keys by stitch_key, of klen[i]
+ * bytes, with hash[i] their stitch_key_hash: a reader thread can make
+ * them, leaving the thread that interns only the lookups.
+ */
+void stitch_nodes_keyed(struct stitch *s, size_t k, const uint8_t *type,
+    const char *const *key, const size_t *klen, const uint64_t *hash,
+    const int64_t *ts, uint32_t *out, uint8_t *added);
+/* Writes the key of value v[0..n) of type t at out (n + 1 bytes); returns
+ * its length. */
+size_t stitch_key(char *out, size_t t, const char *v, size_t n);
+uint64_t stitch_key_hash(const char *key, size_t n);
 
 /*
  * The identifiers of one row, in priority order of their types (at most

@@ -328,6 +328,52 @@ test_links(void **state)
 	assert_string_not_equal(keys[0][0], keys[0][2]);
 }
 
+/*
+ * Enough links for the sort to run in two halves on two threads: merges
+ * still go in time order.  Per i, rows given latest first: cookie c with
+ * user v at 900, c with user u at 500, e-mail e with c at 100.  In time
+ * order e and c merge, then u joins and v is refused; in the order given,
+ * v would have taken c, and e with it.
+ */
+static void
+test_many_links_in_time_order(void **state)
+{
+	(void)state;
+	enum { N = 25000 };
+	struct stitch *s = graph(1, 0, 0);
+	char u[32], v[32], e[32], c[32];
+	uint32_t out[NT];
+	uint64_t seq = 0;
+	for (int pass = 0; pass < 3; pass++)
+		for (int i = 0; i < N; i++) {
+			snprintf(u, sizeof u, "u%d", i);
+			snprintf(v, sizeof v, "v%d", i);
+			snprintf(e, sizeof e, "e%d@x", i);
+			snprintf(c, sizeof c, "c%d", i);
+			int64_t t = (int64_t)i * 1000;
+			if (pass == 0)
+				row(s, v, NULL, c, t + 900, seq++, out);
+			else if (pass == 1)
+				row(s, u, NULL, c, t + 500, seq++, out);
+			else
+				row(s, NULL, e, c, t + 100, seq++, out);
+		}
+	stitch_resolve(s);
+	for (int i = 0; i < N; i += 997) {
+		snprintf(u, sizeof u, "u%d", i);
+		snprintf(v, sizeof v, "v%d", i);
+		snprintf(e, sizeof e, "e%d@x", i);
+		const char *pu = person(s, u, NULL, NULL, 0);
+		const char *pv = person(s, v, NULL, NULL, 0);
+		const char *pe = person(s, NULL, e, NULL, 0);
+		assert_non_null(pu);
+		assert_non_null(pe);
+		assert_string_equal(pu, pe);
+		assert_string_not_equal(pu, pv);
+	}
+	stitch_free(s);
+}
+
 int
 main(void)
 {
@@ -339,6 +385,7 @@ main(void)
 		cmocka_unit_test(test_prior_keys),
 		cmocka_unit_test(test_spool),
 		cmocka_unit_test(test_links),
+		cmocka_unit_test(test_many_links_in_time_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
