@@ -347,14 +347,6 @@ struct span_file {
 	const char *name; /* valid until evin_close */
 };
 
-/* Pass 2's window on the spanned lines of one input file. */
-struct window {
-	char *buf;
-	size_t cap, len;
-	int32_t file; /* -1: empty */
-	uint64_t base;
-};
-
 /*
  * Rows are handled a batch at a time: the identifiers of a few hundred rows
  * are looked up together, so the cache misses of the big hash tables
@@ -387,6 +379,8 @@ struct batch {
 	/* pass 2: each row's text is text[toff, toff + len): its first
 	 * tslen bytes, the person, then the bytes from skip */
 	uint32_t len[BATCH], skip[BATCH];
+	const char *row[BATCH]; /* the row's text */
+	struct buf lines;       /* the spanned rows' lines, read from files */
 	const char *person[BATCH];
 	size_t plen[BATCH];
 };
@@ -406,7 +400,6 @@ struct run {
 	struct batch pipe_batch[PIPE_BATCHES]; /* pass 1 */
 	struct span_file *files;
 	size_t nfiles;
-	struct window win;
 	int quiet;
 };
 
@@ -445,6 +438,7 @@ batch_free(struct batch *b)
 	free(b->vadded);
 	free(b->nodes);
 	buf_free(&b->text);
+	buf_free(&b->lines);
 	buf_free(&b->vals);
 }
 
@@ -1111,42 +1105,25 @@ summary(struct run *run, uint64_t events_out)
 /* ---- pass 2 ---- */
 
 /*
- * The bytes [off, off + n) of input file f, from pass 2's window on it,
- * read ahead in large blocks: the spanned lines come in file order.  The
- * pointer is valid until the next call.
+ * Reads bytes [off, off + n) of input file f to p; dies if the file is
+ * shorter now than when pass 1 read it.
  */
-static const char *
-span_bytes(struct run *run, int32_t f, uint64_t off, size_t n)
+static void
+read_span(struct run *run, int32_t f, uint64_t off, size_t n, char *p)
 {
-	enum { WINDOW = 1 << 22 };
-	struct window *w = &run->win;
-	if (w->file == f && off >= w->base && off - w->base <= w->len &&
-	    n <= w->len - (off - w->base))
-		return w->buf + (off - w->base);
-	size_t want = n > WINDOW ? n : WINDOW;
-	if (want > w->cap) {
-		free(w->buf);
-		w->buf = xmalloc(want);
-		w->cap = want;
-	}
-	w->file = f;
-	w->base = off;
-	w->len = 0;
-	while (w->len < n) {
-		ssize_t k = pread(run->files[f].fd, w->buf + w->len,
-		    w->cap - w->len, (off_t)(off + w->len));
+	size_t got = 0;
+	while (got < n) {
+		ssize_t k = pread(
+		    run->files[f].fd, p + got, n - got, (off_t)(off + got));
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k < 0)
 			err_die("%s: %s", run->files[f].name, strerror(errno));
-		if (k == 0) {
-			w->file = -1;
+		if (k == 0)
 			err_die("%s: the file changed while being read",
 			    run->files[f].name);
-		}
-		w->len += (size_t)k;
+		got += (size_t)k;
 	}
-	return w->buf;
 }
 
 /*
@@ -1169,8 +1146,22 @@ read_back(void *ctx, void *bp)
 	struct spool_state *st = &run->spr;
 	size_t nt = run->ic.n, n = 0;
 	unsigned char *hdr = st->hdr;
+	/*
+	 * The spanned rows' lines are read a file range at a time, one pread
+	 * for a run of consecutive lines (straight into the batch, not
+	 * through a window); toff is then an offset in lines, not text.
+	 */
+	struct range {
+		int32_t file;
+		uint64_t lo, hi;
+		size_t at; /* in b->lines */
+	} rg[BATCH];
+	size_t nrg = 0, lines = 0;
+	uint8_t *from_file = b->spanned;
 	buf_clear(&b->text);
-	while (n < BATCH && spool_read(run->sp, hdr, 2)) {
+	buf_clear(&b->lines);
+	while (n < BATCH && lines < (16u << 20) &&
+	    spool_read(run->sp, hdr, 2)) {
 		size_t hn = (size_t)hdr[0] | (size_t)hdr[1] << 8;
 		if (hn > header_room(nt) - 2 || !spool_read(run->sp, hdr + 2, hn))
 			err_die("internal error: damaged spool");
@@ -1194,25 +1185,45 @@ read_back(void *ctx, void *bp)
 		b->ts[n] = st->ts;
 		b->len[n] = (uint32_t)len;
 		b->tslen[n] = (uint32_t)(tslen >> 1);
-		b->toff[n] = b->text.len;
-		buf_reserve(&b->text, len);
+		from_file[n] = (uint8_t)spanned;
 		if (spanned) {
 			uint64_t off = st->end + (uint64_t)unzigzag(doff);
 			st->end = off + len;
 			b->skip[n] = (uint32_t)skip;
-			memcpy(b->text.data + b->text.len,
-			    span_bytes(run, (int32_t)file, off, len), len);
+			if (file >= run->nfiles)
+				err_die("internal error: damaged spool");
+			struct range *g = nrg ? &rg[nrg - 1] : NULL;
+			if (!g || g->file != (int32_t)file || off < g->hi ||
+			    off - g->hi > 4096) {
+				g = &rg[nrg++];
+				g->file = (int32_t)file;
+				g->lo = g->hi = off;
+				g->at = lines;
+			}
+			b->toff[n] = g->at + (size_t)(off - g->lo);
+			lines += (size_t)(off + len - g->hi);
+			g->hi = off + len;
 		} else {
 			b->skip[n] = b->tslen[n];
+			b->toff[n] = b->text.len;
+			buf_reserve(&b->text, len);
 			if (len &&
 			    !spool_read(run->sp, b->text.data + b->text.len, len))
 				err_die("internal error: truncated spool");
+			b->text.len += len;
 		}
-		b->text.len += len;
 		n++;
 	}
+	buf_reserve(&b->lines, lines);
+	for (size_t k = 0; k < nrg; k++)
+		read_span(run, rg[k].file, rg[k].lo, (size_t)(rg[k].hi - rg[k].lo),
+		    b->lines.data + rg[k].at);
+	b->lines.len = lines;
+	for (size_t r = 0; r < n; r++)
+		b->row[r] = (from_file[r] ? b->lines.data : b->text.data) +
+		    b->toff[r];
 	b->nrows = n;
-	return n == BATCH;
+	return n == BATCH || lines >= (16u << 20);
 }
 
 static void
@@ -1246,7 +1257,7 @@ write_rows(void *ctx, void *bp)
 	struct pass2 *p = ctx;
 	struct batch *b = bp;
 	for (size_t r = 0; r < b->nrows; r++) {
-		const char *text = b->text.data + b->toff[r];
+		const char *text = b->row[r];
 		io_write(p->out, text, b->tslen[r]);
 		io_putc(p->out, ',');
 		if (b->person[r])
@@ -1262,7 +1273,6 @@ static uint64_t
 write_events(struct run *run, struct io_out *out)
 {
 	struct pass2 p = { run, out, 0 };
-	run->win.file = -1;
 	void *batch[PIPE_BATCHES];
 	for (int k = 0; k < PIPE_BATCHES; k++)
 		batch[k] = &run->pipe_batch[k];
@@ -1297,7 +1307,6 @@ free_run(struct run *run)
 	for (int k = 0; k < PIPE_BATCHES; k++)
 		batch_free(&run->pipe_batch[k]);
 	free(run->files);
-	free(run->win.buf);
 	free(run->spw.hdr);
 	free(run->spr.hdr);
 }
