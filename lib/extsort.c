@@ -10,6 +10,7 @@
  * A run on disk is a spool of blocks of compactly encoded records (see
  * runw_put).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -414,12 +415,77 @@ sort_times(struct radix_item *a, size_t n, struct radix_item **scratch,
 		memcpy(a, r, n * sizeof *a);
 }
 
+/* Runs fn(a) on a second thread and fn(b) on this one; both on this one
+ * when no thread can be had. */
+static void
+on_two_threads(void *(*fn)(void *), void *a, void *b)
+{
+	pthread_t tid;
+	if (pthread_create(&tid, NULL, fn, a) != 0) {
+		fn(a);
+		fn(b);
+		return;
+	}
+	fn(b);
+	pthread_join(tid, NULL);
+}
+
+/* Deals n records from the one at byte off to their keys' ranges. */
+struct deal {
+	const struct memrun *m;
+	size_t off, n;
+	uint32_t *pos; /* per key id: where its next record goes */
+};
+
+static void *
+deal_records(void *arg)
+{
+	struct deal *d = arg;
+	struct radix_item *items = d->m->items;
+	size_t off = d->off;
+	for (size_t i = 0; i < d->n; i++) {
+		const struct rechead *h = rec_at(d->m, (uint32_t)(off / 8));
+		struct radix_item *it = &items[d->pos[h->keyid]++];
+		it->key = (uint64_t)h->ts ^ (1ULL << 63);
+		it->idx = (uint32_t)(off / 8);
+		off += (sizeof *h + h->len + 7) & ~(size_t)7;
+	}
+	return NULL;
+}
+
+/* Sorts by time the ranges of ranks [r0, r1), the first starting at from. */
+struct times {
+	struct radix_item *items;
+	const struct keyent *ke;
+	const uint32_t *end; /* per key id: the end of its range */
+	uint32_t r0, r1;
+	size_t from;
+};
+
+static void *
+sort_ranges(void *arg)
+{
+	struct times *t = arg;
+	struct radix_item *scratch = NULL;
+	size_t scratchcap = 0, from = t->from;
+	for (uint32_t r = t->r0; r < t->r1; r++) {
+		size_t to = t->end[t->ke[r].id];
+		sort_times(t->items + from, to - from, &scratch, &scratchcap);
+		from = to;
+	}
+	free(scratch);
+	return NULL;
+}
+
 /*
  * A bucket sort by key, then a sort by time inside each key: the keys are
  * ranked bytewise (only the distinct keys are compared), each key's
  * records get a range of the item array in rank order, the records are
  * dealt to their ranges in the order they were added, and each range is
  * sorted by time, stably.  Two passes over the records, whatever the key.
+ * A big run is dealt by two threads, the first half of the records in
+ * front of the second in each range (so the deal stays stable), and its
+ * ranges are sorted by two, half the keys each.
  */
 static void
 memrun_sort(struct memrun *m, int in_order)
@@ -450,28 +516,44 @@ memrun_sort(struct memrun *m, int in_order)
 	free(m->count);
 	m->count = xreallocarray(NULL, nk ? nk : 1, sizeof *m->count);
 	ktab_counts(m->keys, m->count);
-	/* m->count[id] becomes the start of the key's range */
+	/* the first half's records per key, and where the second half
+	 * starts */
+	int two = m->n >= 65536;
+	size_t half = two ? m->n / 2 : m->n, off2 = 0;
+	uint32_t *pos2 = xcalloc(nk ? nk : 1, sizeof *pos2);
+	if (two)
+		for (size_t i = 0; i < half; i++) {
+			const struct rechead *h =
+			    rec_at(m, (uint32_t)(off2 / 8));
+			pos2[h->keyid]++;
+			off2 += (sizeof *h + h->len + 7) & ~(size_t)7;
+		}
+	/* count[id] becomes where the key's range starts (the first half's
+	 * next record), pos2[id] where its second half starts */
 	size_t acc = 0;
 	for (uint32_t r = 0; r < nk; r++) {
 		uint32_t id = ke[r].id, c = m->count[id];
 		m->count[id] = (uint32_t)acc;
+		pos2[id] += (uint32_t)acc;
 		acc += c;
 	}
-	for (size_t i = 0; i < m->n; i++) {
-		const struct rechead *h = rec_at(m, (uint32_t)(off / 8));
-		struct radix_item *it = &m->items[m->count[h->keyid]++];
-		it->key = (uint64_t)h->ts ^ (1ULL << 63);
-		it->idx = (uint32_t)(off / 8);
-		off += (sizeof *h + h->len + 7) & ~(size_t)7;
-	}
-	struct radix_item *scratch = NULL;
-	size_t scratchcap = 0, from = 0;
-	for (uint32_t r = 0; r < nk; r++) {
-		size_t to = m->count[ke[r].id];
-		sort_times(m->items + from, to - from, &scratch, &scratchcap);
-		from = to;
-	}
-	free(scratch);
+	struct deal d[2] = { { m, 0, half, m->count },
+		{ m, off2, m->n - half, pos2 } };
+	if (two)
+		on_two_threads(deal_records, &d[0], &d[1]);
+	else
+		deal_records(&d[0]);
+	/* now pos2[id] (two) or count[id] is the end of the key's range */
+	const uint32_t *end = two ? pos2 : m->count;
+	uint32_t mid = two ? nk / 2 : nk;
+	size_t from_mid = mid ? end[ke[mid - 1].id] : 0;
+	struct times t[2] = { { m->items, ke, end, 0, mid, 0 },
+		{ m->items, ke, end, mid, nk, from_mid } };
+	if (two)
+		on_two_threads(sort_ranges, &t[0], &t[1]);
+	else
+		sort_ranges(&t[0]);
+	free(pos2);
 	free(ke);
 }
 

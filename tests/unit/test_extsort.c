@@ -85,6 +85,11 @@ test_in_memory(void **state)
 	assert_int_equal(check_random(5000, 300, 1 << 30, 1), 0);
 	/* one key: only the times decide; big keys count */
 	assert_int_equal(check_random(3000, 1, 1 << 30, 2), 0);
+	/* big enough to be dealt and sorted by two threads: ties still in
+	 * the order added, across the two halves too */
+	assert_int_equal(check_random(150000, 5000, 1 << 30, 9), 0);
+	assert_int_equal(check_random(100000, 1, 1 << 30, 10), 0);
+	assert_int_equal(check_random(100000, 3, 1 << 30, 11), 0);
 }
 
 static void
