@@ -13,7 +13,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "buf.h"
 #include "err.h"
@@ -22,6 +21,7 @@
 #include "spool.h"
 #include "strtab.h"
 #include "varint.h"
+#include "vmem.h"
 
 /*
  * Bytes the budget charges per record besides its payload and key: the
@@ -32,18 +32,14 @@
 #define ARENA_MAX ((uint64_t)UINT32_MAX * 8)
 
 /*
- * The records' arena: address space for the whole budget reserved at
- * once and backed by memory only as it is used, so it never moves (realloc
- * would copy a gigabyte) and huge pages can back it: the sort deals and
- * reads records in random order, and with 4 KB pages nearly every access
- * missed the TLB as well as the cache.  Where the reservation is refused
- * (strict overcommit) or outgrown, a malloc'd buffer.
+ * The records' arena (lib/vmem): the sort deals and reads records in
+ * random order, so it is on huge pages; it never moves, where realloc
+ * would copy a gigabyte.
  */
 struct arena {
-	char *data;
-	size_t len, cap;
-	size_t budget; /* what to reserve */
-	int mapped, nomap;
+	struct vmem v;
+	char *data; /* v.data */
+	size_t len;
 };
 
 /*
@@ -300,7 +296,9 @@ extsort_new(size_t memory, const char *tmpdir)
 	s->memory = memory;
 	s->tmpdir = tmpdir ? xstrdup(tmpdir) : NULL;
 	s->m.keys = ktab_new();
-	s->m.data.budget = memory;
+	uint64_t reserve = (uint64_t)memory + (64u << 20);
+	vmem_init(&s->m.data.v, reserve < ARENA_MAX ? (size_t)reserve
+						    : (size_t)ARENA_MAX);
 	s->sorted = 1;
 	return s;
 }
@@ -560,46 +558,16 @@ memrun_sort(struct memrun *m, int in_order)
 static void
 arena_reserve(struct arena *a, size_t need)
 {
-	if (a->len + need <= a->cap)
-		return;
-	if (!a->data && !a->nomap) {
-		size_t want = a->budget + (64u << 20);
-		if (want > ARENA_MAX)
-			want = ARENA_MAX;
-		void *p = mmap(NULL, want, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-		a->nomap = 1;
-		if (p != MAP_FAILED) {
-			a->data = p;
-			a->cap = want;
-			a->mapped = 1;
-			mem_hugepages(p, want);
-			if (a->len + need <= a->cap)
-				return;
-		}
-	}
-	size_t cap = a->cap ? a->cap : 1 << 16;
-	while (cap < a->len + need)
-		cap *= 2;
-	if (a->mapped) {
-		char *p = xmalloc(cap);
-		memcpy(p, a->data, a->len);
-		munmap(a->data, a->cap);
-		a->data = p;
-		a->mapped = 0;
-	} else
-		a->data = xrealloc(a->data, cap);
-	a->cap = cap;
+	vmem_need(&a->v, a->len, a->len + need);
+	a->data = a->v.data;
 }
 
 static void
 arena_free(struct arena *a)
 {
-	if (a->mapped)
-		munmap(a->data, a->cap);
-	else
-		free(a->data);
-	memset(a, 0, sizeof *a);
+	vmem_free(&a->v);
+	a->data = NULL;
+	a->len = 0;
 }
 
 static void

@@ -10,6 +10,7 @@
 #include "radix.h"
 #include "stitch.h"
 #include "strtab.h"
+#include "vmem.h"
 
 #define MAX_TYPES 255
 #define NO_KEY UINT32_MAX
@@ -53,7 +54,8 @@ struct stitch {
 		uint32_t rows;       /* rows carrying it */
 		uint32_t prior;      /* key in the previous map, or NO_KEY */
 		uint8_t type, junk;
-	} * nd;
+	} * nd;          /* ndv's bytes */
+	struct vmem ndv;
 	uint8_t *shared;
 	uint32_t *parent, *size, *degree, *key;
 	uint8_t *hub_type; /* JUNK_PER_TYPE nodes: the type, and how many */
@@ -65,7 +67,8 @@ struct stitch {
 
 	/* links: a dense array, found through an open-addressing table of
 	 * indexes (4 bytes a slot rather than a whole link) */
-	struct link *lk;
+	struct link *lk; /* lkv's bytes */
+	struct vmem lkv;
 	size_t nlk, lkcap;
 	uint32_t *slot; /* index + 1, 0 for empty */
 	size_t nslots;
@@ -104,6 +107,10 @@ stitch_new(const struct stitch_conf *c)
 			s->limited[s->nlimited++] = t;
 	s->ids = strtab_new();
 	s->keys = strtab_new();
+	/* room for any graph, reserved, not used: see lib/vmem */
+	size_t big = sizeof(size_t) >= 8 ? (size_t)1 << 36 : (size_t)1 << 28;
+	vmem_init(&s->ndv, big);
+	vmem_init(&s->lkv, big);
 	return s;
 }
 
@@ -120,7 +127,7 @@ stitch_free(struct stitch *s)
 	free(s->bhash);
 	free(s->bpair);
 	free(s->bph);
-	free(s->nd);
+	vmem_free(&s->ndv);
 	free(s->shared);
 	free(s->parent);
 	free(s->size);
@@ -130,7 +137,7 @@ stitch_free(struct stitch *s)
 	free(s->hub_type);
 	free(s->hub_count);
 	free(s->lim);
-	free(s->lk);
+	vmem_free(&s->lkv);
 	free(s->slot);
 	free(s->key_first);
 	free(s->alias_old);
@@ -147,8 +154,8 @@ static void
 grow_nodes(struct stitch *s)
 {
 	size_t cap = s->cap ? 2 * s->cap : 1024;
-	s->nd = xreallocarray(s->nd, cap, sizeof *s->nd);
-	mem_hugepages(s->nd, cap * sizeof *s->nd);
+	vmem_need(&s->ndv, s->cap * sizeof *s->nd, cap * sizeof *s->nd);
+	s->nd = (struct nrec *)(void *)s->ndv.data;
 	s->cap = cap;
 }
 
@@ -356,8 +363,9 @@ link_add(struct stitch *s, uint32_t a, uint32_t b, int64_t ts, uint32_t seq,
 		err_die("more than 4 billion links between identifiers");
 	if (s->nlk == s->lkcap) {
 		s->lkcap = s->lkcap ? s->lkcap + s->lkcap / 2 : 4096;
-		s->lk = xreallocarray(s->lk, s->lkcap, sizeof *s->lk);
-		mem_hugepages(s->lk, s->lkcap * sizeof *s->lk);
+		vmem_need(&s->lkv, s->nlk * sizeof *s->lk,
+		    s->lkcap * sizeof *s->lk);
+		s->lk = (struct link *)(void *)s->lkv.data;
 	}
 	struct link *l = &s->lk[s->nlk++];
 	l->a = a;
