@@ -563,7 +563,9 @@ struct sort_half {
 	const struct link *v;
 	size_t from, n;
 	int64_t min;
-	uint64_t *tie;           /* per link: the tie key */
+	int packed;         /* the whole order fits one 64-bit key: */
+	unsigned shift, tb; /* time << shift | seq << tb | types */
+	uint64_t *tie;           /* per link: the tie key (not packed) */
 	struct radix_item *k, *t; /* n each */
 	struct radix_item *r;     /* the sorted half: k or t */
 };
@@ -582,11 +584,23 @@ sort_half(void *arg)
 			ta = tb;
 			tb = y;
 		}
+		h->k[x].idx = (uint32_t)i;
+		if (h->packed) {
+			h->tie[i] = 0;
+			h->k[x].key = ((uint64_t)v[i].first - (uint64_t)h->min)
+				<< h->shift |
+			    (uint64_t)v[i].seq << h->tb |
+			    (uint64_t)ta << (h->tb / 2) | tb;
+			continue;
+		}
 		h->tie[i] = (uint64_t)v[i].seq << 16 | (uint64_t)ta << 8 | tb;
 		h->k[x].key = h->tie[i];
-		h->k[x].idx = (uint32_t)i;
 	}
 	struct radix_item *r = radix_sort(h->k, h->t, h->n);
+	if (h->packed) {
+		h->r = r;
+		return NULL;
+	}
 	for (size_t x = 0; x < h->n; x++)
 		r[x].key = (uint64_t)v[r[x].idx].first - (uint64_t)h->min;
 	h->r = radix_sort(r, r == h->k ? h->t : h->k, h->n);
@@ -598,7 +612,8 @@ sort_half(void *arg)
  * input order, then the types of their ends (lower first).  Each half of
  * the links is sorted by two stable radix sorts, by the minor key then by
  * the major (linear, where qsort of millions of links was a fifth of the
- * run), the first half on a second thread; then the halves are merged.
+ * run), or by one when the whole order fits 64 bits, the first half on a
+ * second thread; then the halves are merged.
  * No two links share both keys (a row links a pair of types once).
  */
 static void
@@ -606,17 +621,32 @@ sort_links(struct stitch *s, struct link *v, size_t n)
 {
 	if (n < 2)
 		return;
-	int64_t min = INT64_MAX;
-	for (size_t i = 0; i < n; i++)
+	int64_t min = INT64_MAX, max = INT64_MIN;
+	uint32_t maxseq = 0;
+	for (size_t i = 0; i < n; i++) {
 		if (v[i].first < min)
 			min = v[i].first;
+		if (v[i].first > max)
+			max = v[i].first;
+		if (v[i].seq > maxseq)
+			maxseq = v[i].seq;
+	}
+	/* a month in milliseconds, ten million rows and a few types fit
+	 * one key: one radix sort, not two */
+	uint64_t span = (uint64_t)max - (uint64_t)min;
+	unsigned timebits = span ? 64 - (unsigned)__builtin_clzll(span) : 0;
+	unsigned seqbits = maxseq ? 32 - (unsigned)__builtin_clz(maxseq) : 0;
+	unsigned tb = s->c.ntypes <= 16 ? 8 : 16;
+	int packed = timebits + seqbits + tb <= 64;
 	struct radix_item *k = xmalloc(n * sizeof *k),
 			  *t = xmalloc(n * sizeof *t);
 	uint64_t *tie = xmalloc(n * sizeof *tie);
 	size_t half = n < 65536 ? 0 : n / 2;
 	struct sort_half h[2] = {
-		{ s, v, 0, half, min, tie, k, t, NULL },
-		{ s, v, half, n - half, min, tie, k + half, t + half, NULL },
+		{ s, v, 0, half, min, packed, seqbits + tb, tb, tie, k, t,
+		    NULL },
+		{ s, v, half, n - half, min, packed, seqbits + tb, tb, tie,
+		    k + half, t + half, NULL },
 	};
 	pthread_t tid;
 	int threaded = half && pthread_create(&tid, NULL, sort_half, &h[0]) == 0;
