@@ -917,6 +917,16 @@ assign_keys(struct stitch *s)
 
 #define LINK_AHEAD 16
 
+/* The node records of the ends of link i, if there is one. */
+static void
+prefetch_ends(const struct stitch *s, size_t i)
+{
+	if (i < s->nlk) {
+		__builtin_prefetch(&s->nd[s->lk[i].a]);
+		__builtin_prefetch(&s->nd[s->lk[i].b]);
+	}
+}
+
 void
 stitch_resolve(struct stitch *s)
 {
@@ -962,11 +972,7 @@ stitch_resolve(struct stitch *s)
 		uint16_t *cnt = xcalloc(n * nt, sizeof *cnt);
 		for (size_t i = 0; i < s->nlk; i++) {
 			const struct link *l = &s->lk[i];
-			if (i + 2 * LINK_AHEAD < s->nlk) {
-				const struct link *f = l + 2 * LINK_AHEAD;
-				__builtin_prefetch(&s->nd[f->a]);
-				__builtin_prefetch(&s->nd[f->b]);
-			}
+			prefetch_ends(s, i + 2 * LINK_AHEAD);
 			if (i + LINK_AHEAD < s->nlk) {
 				const struct link *f = l + LINK_AHEAD;
 				__builtin_prefetch(
@@ -1027,11 +1033,7 @@ stitch_resolve(struct stitch *s)
 	sort_links(s, s->lk, s->nlk);
 	for (size_t i = 0; i < s->nlk; i++) {
 		const struct link *l = &s->lk[i];
-		if (i + 2 * LINK_AHEAD < s->nlk) {
-			const struct link *f = l + 2 * LINK_AHEAD;
-			__builtin_prefetch(&s->nd[f->a]);
-			__builtin_prefetch(&s->nd[f->b]);
-		}
+		prefetch_ends(s, i + 2 * LINK_AHEAD);
 		if (i + LINK_AHEAD < s->nlk) {
 			const struct link *f = l + LINK_AHEAD;
 			__builtin_prefetch(&s->parent[f->a]);
