@@ -44,7 +44,7 @@ struct stitch {
 	uint64_t *bhash;
 	size_t bcap;
 	struct link *bpair;
-	size_t *bph; /* their slots */
+	uint64_t *bph; /* their link_mix */
 	size_t bpcap;
 
 	/* per node: what pass 1 touches, together (one cache miss) */
@@ -66,11 +66,11 @@ struct stitch {
 	uint32_t *lim;     /* n * nlimited distinct-value counts (roots) */
 
 	/* links: a dense array, found through an open-addressing table of
-	 * indexes (4 bytes a slot rather than a whole link) */
+	 * indexes and tags (8 bytes a slot rather than a whole link) */
 	struct link *lk; /* lkv's bytes */
 	struct vmem lkv;
 	size_t nlk, lkcap;
-	uint32_t *slot; /* index + 1, 0 for empty */
+	uint64_t *slot; /* tag << 32 | index + 1, 0 for empty */
 	size_t nslots;
 
 	/* previous map */
@@ -311,10 +311,21 @@ mix(uint64_t x)
 	return x;
 }
 
-static size_t
-link_hash(uint32_t a, uint32_t b, size_t mask)
+/*
+ * A link's hash: its low bits place it in the table, its top 32 bits are
+ * the tag its slot keeps, so that a probe passes other links' slots
+ * without reading their links (at 3/4 full, a lookup passes several).
+ */
+static uint64_t
+link_mix(uint32_t a, uint32_t b)
 {
-	return mix((uint64_t)a << 32 | b) & mask;
+	return mix((uint64_t)a << 32 | b);
+}
+
+static uint64_t
+slot_value(uint64_t hash, size_t index)
+{
+	return (hash >> 32 << 32) | ((uint64_t)index + 1);
 }
 
 static void
@@ -326,28 +337,29 @@ slots_grow(struct stitch *s)
 	s->nslots = n;
 	mem_hugepages(s->slot, n * sizeof *s->slot);
 	for (size_t i = 0; i < s->nlk; i++) {
-		size_t h = link_hash(s->lk[i].a, s->lk[i].b, n - 1);
+		uint64_t x = link_mix(s->lk[i].a, s->lk[i].b);
+		size_t h = x & (n - 1);
 		while (s->slot[h])
 			h = (h + 1) & (n - 1);
-		s->slot[h] = (uint32_t)i + 1;
+		s->slot[h] = slot_value(x, i);
 	}
 }
 
 /*
- * Link a < b seen at ts on row seq; h is its slot (link_hash), and the
- * table has room for one more (at most 3/4 full after it).
+ * Link a < b seen at ts on row seq; x is its link_mix, and the table has
+ * room for one more (at most 3/4 full after it).
  */
 static void
 link_add(struct stitch *s, uint32_t a, uint32_t b, int64_t ts, uint32_t seq,
-    size_t h)
+    uint64_t x)
 {
-	size_t mask = s->nslots - 1;
+	size_t mask = s->nslots - 1, h = x & mask;
 	for (;;) {
-		uint32_t k = s->slot[h];
-		if (k == 0)
+		uint64_t v = s->slot[h];
+		if (v == 0)
 			break;
-		struct link *l = &s->lk[k - 1];
-		if (l->a == a && l->b == b) {
+		struct link *l = &s->lk[(uint32_t)v - 1];
+		if ((v ^ x) >> 32 == 0 && l->a == a && l->b == b) {
 			if (ts < l->first || (ts == l->first && seq < l->seq)) {
 				l->first = ts;
 				l->seq = seq;
@@ -373,7 +385,7 @@ link_add(struct stitch *s, uint32_t a, uint32_t b, int64_t ts, uint32_t seq,
 	l->first = l->last = ts;
 	l->seq = seq;
 	l->rows = 1;
-	s->slot[h] = (uint32_t)s->nlk;
+	s->slot[h] = slot_value(x, s->nlk - 1);
 }
 
 void
@@ -426,17 +438,17 @@ rows_links(struct stitch *s, size_t nrows, size_t width, const uint32_t *nodes,
 	while (4 * (s->nlk + np + 1) > 3 * s->nslots)
 		slots_grow(s);
 	size_t mask = s->nslots - 1;
-	/* each pair's slot, hashed once */
+	/* each pair's hash, computed once */
 	for (size_t i = 0; i < np; i++)
-		s->bph[i] = link_hash(s->bpair[i].a, s->bpair[i].b, mask);
+		s->bph[i] = link_mix(s->bpair[i].a, s->bpair[i].b);
 	enum { D = 8 };
 	for (size_t i = 0; i < np + 2 * D; i++) {
 		if (i < np)
-			__builtin_prefetch(&s->slot[s->bph[i]]);
+			__builtin_prefetch(&s->slot[s->bph[i] & mask]);
 		if (i >= D && i - D < np) {
-			uint32_t k = s->slot[s->bph[i - D]];
-			if (k)
-				__builtin_prefetch(&s->lk[k - 1], 1);
+			uint64_t x = s->bph[i - D], v = s->slot[x & mask];
+			if (v && (v ^ x) >> 32 == 0)
+				__builtin_prefetch(&s->lk[(uint32_t)v - 1], 1);
 		}
 		if (i >= 2 * D) {
 			size_t j = i - 2 * D;
