@@ -14,13 +14,16 @@
  * Huffman coding only: the encoding has left little else) (lib/spool),
  * so no file survives any exit.  extsort_finish then merges the runs and
  * the records still in memory (a k-way merge on a heap; more than
- * EXTSORT_FANIN runs are first merged in groups).  When every record was
- * added already in order, the in-memory sort is skipped.
+ * EXTSORT_FANIN runs are first merged in groups; with no run on disk
+ * there is nothing to merge and the records are read straight from
+ * memory).  When every record was added already in order, the in-memory
+ * sort is skipped.  A large run is sorted by two threads of its own
+ * (the order is the same as one thread's).
  *
  * Budget accounting counts the records' bytes, the per-record item of the
  * sort and the key table, so the budget is close to the real peak (the
  * merge adds a few buffers per run).  Not thread-safe: one thread uses a
- * sorter.
+ * sorter (its own sorting threads aside).
  */
 #ifndef JT_EXTSORT_H
 #define JT_EXTSORT_H
