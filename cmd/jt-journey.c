@@ -39,6 +39,7 @@
 #include "reject.h"
 #include "strtab.h"
 #include "ts.h"
+#include "varint.h"
 
 enum {
 	KEY_BY = CLI_KEY_TOOL_BASE,
@@ -138,14 +139,8 @@ enum { PL_CHANNEL = 4, PL_VALUE = 8 };
 static void
 put_varint(struct buf *b, uint64_t v)
 {
-	unsigned char t[10];
-	size_t n = 0;
-	while (v >= 0x80) {
-		t[n++] = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	t[n++] = (unsigned char)v;
-	buf_add(b, t, n);
+	unsigned char t[VARINT_MAX];
+	buf_add(b, t, varint_put(t, v));
 }
 
 static uint32_t
