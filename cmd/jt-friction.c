@@ -398,15 +398,6 @@ summary(struct run *run)
 
 /* ---- main ---- */
 
-static long
-need(struct evin *e, const char *name, const char *file, const char *why)
-{
-	long c = evin_col(e, name);
-	if (c < 0)
-		err_die("%s: no '%s' column: %s", file, name, why);
-	return c;
-}
-
 static void
 reject_row(struct run *run, struct evin *e, const char *why)
 {
@@ -470,22 +461,23 @@ main(int argc, char **argv)
 	long cts = -1, cj = -1, cs = -1, cev = -1, cplace = -1, cchan = -1,
 	     csrc = -1, cgrp = -1, cperson = -1;
 	if (e->ncols) {
-		const char *needj = "the input must be jt-journey --output "
+		const char *needj = ": the input must be jt-journey --output "
 				    "events";
-		cts = need(e, "ts", file, needj);
-		cj = need(e, "journey", file, needj);
-		cs = need(e, "session", file, needj);
-		need(e, "step", file, needj);
-		cev = need(e, "event", file, needj);
-		cplace = need(e, cf->channel_by, file,
+		cts = evin_need(e, "ts", file, needj);
+		cj = evin_need(e, "journey", file, needj);
+		cs = evin_need(e, "session", file, needj);
+		evin_need(e, "step", file, needj);
+		cev = evin_need(e, "event", file, needj);
+		cplace = evin_need(e, cf->channel_by, file,
 		    strcmp(cf->channel_by, "channel") == 0
 			? needj
-			: "named by --channel-by");
+			: ": named by --channel-by");
 		cchan = evin_col(e, "channel");
 		csrc = evin_col(e, "source");
 		cperson = evin_col(e, "person");
 		if (cf->slow_by)
-			cgrp = need(e, cf->slow_by, file, "named by --slow-by");
+			cgrp = evin_need(
+			    e, cf->slow_by, file, ": named by --slow-by");
 	}
 
 	run.names = strtab_new();

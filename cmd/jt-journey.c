@@ -1378,15 +1378,6 @@ events_layout(struct run *run, struct evin *e, struct cols *c)
 	buf_free(&h);
 }
 
-static long
-need_col(struct evin *e, const char *name, const char *why, const char *in)
-{
-	long i = evin_col(e, name);
-	if (i < 0)
-		err_die("%s: no '%s' column%s", in, name, why);
-	return i;
-}
-
 static void
 summary(struct run *run, struct extsort *xs)
 {
@@ -1462,18 +1453,17 @@ main(int argc, char **argv)
 	cf->jc.label_is_channel = cf->path_by == BY_CHANNEL;
 	struct cols cols = { -1, -1, -1, -1, -1, -1, NULL };
 	if (e->ncols && !cf->merge) {
-		cols.key = need_col(e, cf->by,
+		cols.key = evin_need(e, cf->by, in,
 		    strcmp(cf->by, "person") == 0
 			? " (jt-stitch writes it; --by names another)"
-			: " (--by)",
-		    in);
-		cols.ts = need_col(e, "ts", "", in);
+			: " (--by)");
+		cols.ts = evin_need(e, "ts", in, "");
 		cols.channel = evin_col(e, "channel");
 		cols.event = evin_col(e, "event");
 		cols.value = evin_col(e, "value");
 		if (cf->path_by == BY_COLUMN)
 			cols.label =
-			    need_col(e, cf->path_col, " (--path-by)", in);
+			    evin_need(e, cf->path_col, in, " (--path-by)");
 	}
 	reject_init(&run.rl, cc.rejects, cc.max_rejects);
 	run.out = io_out_open(cc.out);

@@ -143,6 +143,16 @@ evin_col(const struct evin *e, const char *name)
 	return find(e->col, e->ncols, name);
 }
 
+long
+evin_need(const struct evin *e, const char *name, const char *label,
+    const char *why)
+{
+	long i = evin_col(e, name);
+	if (i < 0)
+		err_die("%s: no '%s' column%s", label, name, why);
+	return i;
+}
+
 int
 evin_same_layout(const struct evin *e)
 {

@@ -56,6 +56,12 @@ void evin_reject(struct evin *e, struct reject_log *rl, const char *reason);
 /* Index of a union column, or -1. */
 long evin_col(const struct evin *e, const char *name);
 /*
+ * Index of a column the tool cannot do without; else dies with
+ * "LABEL: no 'NAME' column" and then why (e.g. ": --by names it").
+ */
+long evin_need(const struct evin *e, const char *name, const char *label,
+    const char *why);
+/*
  * Nonzero when the input of the current row has exactly the union's
  * columns in the union's order: its raw record (evin_raw) is then a row
  * of the union as it stands, which lets a tool copy it instead of
