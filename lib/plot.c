@@ -185,18 +185,26 @@ plot_model_rgb(const char *name, size_t n)
 
 /* ---- text ---- */
 
-void
-plot_quote(struct buf *b, const char *s, size_t n)
+/* s between quotes q, each q in it written as for_q, control bytes as
+ * spaces (a gnuplot string is one line). */
+static void
+quoted(struct buf *b, const char *s, size_t n, char q, const char *for_q)
 {
-	buf_addc(b, '\'');
+	buf_addc(b, q);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c == '\'')
-			buf_adds(b, "''");
+		if (c == (unsigned char)q)
+			buf_adds(b, for_q);
 		else
 			buf_addc(b, c < 0x20 || c == 0x7f ? ' ' : (char)c);
 	}
-	buf_addc(b, '\'');
+	buf_addc(b, q);
+}
+
+void
+plot_quote(struct buf *b, const char *s, size_t n)
+{
+	quoted(b, s, n, '\'', "''");
 }
 
 static void
@@ -208,15 +216,7 @@ quotes(struct buf *b, const char *s)
 void
 plot_datum(struct buf *b, const char *s, size_t n)
 {
-	buf_addc(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"')
-			buf_addc(b, '\'');
-		else
-			buf_addc(b, c < 0x20 || c == 0x7f ? ' ' : (char)c);
-	}
-	buf_addc(b, '"');
+	quoted(b, s, n, '"', "'");
 }
 
 #define SEP " > "
