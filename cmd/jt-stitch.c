@@ -350,7 +350,8 @@ struct span_file {
 /*
  * Rows are handled a batch at a time: the identifiers of a few hundred rows
  * are looked up together, so the cache misses of the big hash tables
- * overlap (stitch_nodes, stitch_rows) instead of stalling one by one.
+ * overlap (stitch_nodes_keyed, stitch_links) instead of stalling one by
+ * one.
  */
 #define BATCH 512
 

@@ -39,10 +39,6 @@ struct stitch {
 	struct strtab *ids;        /* type byte + value -> node */
 	struct buf scratch;
 	/* batches: key offsets, hashes, pairs */
-	const char **bkey; /* stitch_nodes' keys */
-	size_t *blen;
-	uint64_t *bhash;
-	size_t bcap;
 	struct link *bpair;
 	uint64_t *bph; /* their link_mix */
 	size_t bpcap;
@@ -122,9 +118,6 @@ stitch_free(struct stitch *s)
 	strtab_free(s->ids);
 	strtab_free(s->keys);
 	buf_free(&s->scratch);
-	free(s->bkey);
-	free(s->blen);
-	free(s->bhash);
 	free(s->bpair);
 	free(s->bph);
 	vmem_free(&s->ndv);
@@ -186,14 +179,29 @@ node_seen(struct nrec *r, int64_t ts)
 	r->rows++;
 }
 
+size_t
+stitch_key(char *out, size_t t, const char *v, size_t n)
+{
+	out[0] = (char)(t + 1);
+	if (n)
+		memcpy(out + 1, v, n);
+	return n + 1;
+}
+
+uint64_t
+stitch_key_hash(const char *key, size_t n)
+{
+	return strtab_hash(key, n);
+}
+
 uint32_t
 stitch_node(struct stitch *s, size_t t, const char *v, size_t n, int64_t ts,
     int *added_out)
 {
 	int added;
 	buf_clear(&s->scratch);
-	buf_addc(&s->scratch, (char)(t + 1));
-	buf_add(&s->scratch, v, n);
+	buf_reserve(&s->scratch, n + 1);
+	s->scratch.len = stitch_key(s->scratch.data, t, v, n);
 	uint32_t id =
 	    strtab_intern(s->ids, s->scratch.data, s->scratch.len, &added);
 	if (added) {
@@ -206,19 +214,6 @@ stitch_node(struct stitch *s, size_t t, const char *v, size_t n, int64_t ts,
 	return id;
 }
 
-size_t
-stitch_key(char *out, size_t t, const char *v, size_t n)
-{
-	out[0] = (char)(t + 1);
-	memcpy(out + 1, v, n);
-	return n + 1;
-}
-
-uint64_t
-stitch_key_hash(const char *key, size_t n)
-{
-	return strtab_hash(key, n);
-}
 
 void
 stitch_nodes_keyed(struct stitch *s, size_t k, const uint8_t *type,
@@ -255,37 +250,6 @@ stitch_nodes_keyed(struct stitch *s, size_t k, const uint8_t *type,
 	}
 	for (size_t i = 0; i < k; i++)
 		node_seen(&s->nd[out[i]], ts[i]);
-}
-
-void
-stitch_nodes(struct stitch *s, size_t k, const uint8_t *type,
-    const char *const *v, const size_t *n, const int64_t *ts, uint32_t *out,
-    uint8_t *added)
-{
-	if (k >= s->bcap) {
-		s->bcap = k + 1;
-		s->bkey = xreallocarray(s->bkey, k + 1, sizeof *s->bkey);
-		s->blen = xreallocarray(s->blen, k + 1, sizeof *s->blen);
-		s->bhash = xreallocarray(s->bhash, k + 1, sizeof *s->bhash);
-	}
-	size_t total = 0;
-	for (size_t i = 0; i < k; i++)
-		total += n[i] + 1;
-	buf_clear(&s->scratch);
-	buf_reserve(&s->scratch, total);
-	for (size_t i = 0; i < k; i++) {
-		s->blen[i] = stitch_key(s->scratch.data + s->scratch.len,
-		    type[i], v[i], n[i]);
-		s->scratch.len += s->blen[i];
-	}
-	const char *p = s->scratch.data;
-	for (size_t i = 0; i < k; i++) {
-		s->bkey[i] = p;
-		s->bhash[i] = stitch_key_hash(p, s->blen[i]);
-		p += s->blen[i];
-	}
-	stitch_nodes_keyed(s, k, type, s->bkey, s->blen, s->bhash, ts, out,
-	    added);
 }
 
 void

@@ -72,15 +72,10 @@ enum stitch_junk stitch_junk(const struct stitch *s, uint32_t node);
 /*
  * stitch_node for k values at once (value i of type type[i], seen at
  * ts[i]), with the lookups' cache misses overlapped by prefetching: the
- * fast path for big inputs.  out[i] is the node, added[i] 1 when new.
- */
-void stitch_nodes(struct stitch *s, size_t k, const uint8_t *type,
-    const char *const *v, const size_t *n, const int64_t *ts, uint32_t *out,
-    uint8_t *added);
-/*
- * The same, for values already laid out as keys by stitch_key, of klen[i]
- * bytes, with hash[i] their stitch_key_hash: a reader thread can make
- * them, leaving the thread that interns only the lookups.
+ * fast path for big inputs.  The values come laid out as keys by
+ * stitch_key, of klen[i] bytes, with hash[i] their stitch_key_hash: a
+ * reader thread can make them, leaving the thread that interns only the
+ * lookups.  out[i] is the node, added[i] 1 when new.
  */
 void stitch_nodes_keyed(struct stitch *s, size_t k, const uint8_t *type,
     const char *const *key, const size_t *klen, const uint64_t *hash,
@@ -99,7 +94,7 @@ void stitch_row(struct stitch *s, const uint32_t *nodes, size_t n, int64_t ts,
 
 /*
  * stitch_row for nrows rows of width nodes each (nodes[r * width + i]),
- * at ts[r] with input order seq[r], prefetching like stitch_nodes.
+ * at ts[r] with input order seq[r], prefetching like stitch_nodes_keyed.
  */
 void stitch_rows(struct stitch *s, size_t nrows, size_t width,
     const uint32_t *nodes, const int64_t *ts, const uint64_t *seq);
@@ -108,7 +103,7 @@ void stitch_rows(struct stitch *s, size_t nrows, size_t width,
  * stitch_rows for rows whose junk identifiers the caller has already
  * replaced by STITCH_NONE (a node is junk from its creation on, in pass
  * 1).  It reads and changes only the links, never the nodes, so it may
- * run on one thread while another calls stitch_nodes and
+ * run on one thread while another calls stitch_nodes_keyed and
  * stitch_mark_junk for the next rows (a pipeline; nothing else may run
  * meanwhile).  The links are the same as stitch_rows would make.
  */
