@@ -1158,7 +1158,6 @@ read_back(void *ctx, void *bp)
 		size_t at; /* in b->lines */
 	} rg[BATCH];
 	size_t nrg = 0, lines = 0;
-	uint8_t *from_file = b->spanned;
 	buf_clear(&b->text);
 	buf_clear(&b->lines);
 	while (n < BATCH && lines < (16u << 20) &&
@@ -1186,7 +1185,7 @@ read_back(void *ctx, void *bp)
 		b->ts[n] = st->ts;
 		b->len[n] = (uint32_t)len;
 		b->tslen[n] = (uint32_t)(tslen >> 1);
-		from_file[n] = (uint8_t)spanned;
+		b->spanned[n] = (uint8_t)spanned;
 		if (spanned) {
 			uint64_t off = st->end + (uint64_t)unzigzag(doff);
 			st->end = off + len;
@@ -1221,7 +1220,7 @@ read_back(void *ctx, void *bp)
 		    b->lines.data + rg[k].at);
 	b->lines.len = lines;
 	for (size_t r = 0; r < n; r++)
-		b->row[r] = (from_file[r] ? b->lines.data : b->text.data) +
+		b->row[r] = (b->spanned[r] ? b->lines.data : b->text.data) +
 		    b->toff[r];
 	b->nrows = n;
 	return n == BATCH || lines >= (16u << 20);
