@@ -143,16 +143,14 @@ put_varint(struct buf *b, uint64_t v)
 	buf_add(b, t, varint_put(t, v));
 }
 
+/* A varint of a payload this run encoded (put_varint). */
 static uint32_t
-get_varint(const unsigned char **p)
+get_varint(const unsigned char **p, const unsigned char *end)
 {
-	uint32_t v = 0;
-	for (int shift = 0;; shift += 7) {
-		unsigned char c = *(*p)++;
-		v |= (uint32_t)(c & 0x7f) << shift;
-		if (!(c & 0x80) || shift >= 28)
-			return v;
-	}
+	uint64_t v;
+	if (!varint_get(p, end, &v) || v > UINT32_MAX)
+		err_die("internal error: damaged sort record");
+	return (uint32_t)v;
 }
 
 /*
@@ -599,9 +597,9 @@ pbatch_add(struct run *run, struct pbatch *b, const char *key, size_t keylen,
 	unsigned flags = *d++;
 	struct journey_event *e = &b->ev[b->nev];
 	e->ts = ts;
-	e->channel = flags & PL_CHANNEL ? get_varint(&d) : JOURNEY_NONE;
-	b->evid[b->nev] = get_varint(&d);
-	e->label = run->cf.path_by == BY_COLUMN ? get_varint(&d)
+	e->channel = flags & PL_CHANNEL ? get_varint(&d, end) : JOURNEY_NONE;
+	b->evid[b->nev] = get_varint(&d, end);
+	e->label = run->cf.path_by == BY_COLUMN ? get_varint(&d, end)
 	    : run->cf.path_by == BY_EVENT       ? b->evid[b->nev]
 						: 0;
 	e->value = 0;
