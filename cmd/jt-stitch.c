@@ -372,9 +372,9 @@ struct batch {
 	size_t *vrow, *voff, *vlen, *vklen;
 	uint64_t *vhash;
 	int64_t *vts;
-	const char **vptr, **vkey;
+	const char **vkey;
 	uint32_t *vnode;
-	uint8_t *vadded;
+	uint8_t *vjunk;
 	struct buf vals;
 	uint32_t *nodes; /* BATCH * nt */
 	/* pass 2: each row's text is text[toff, toff + len): its first
@@ -417,9 +417,8 @@ batch_init(struct batch *b, size_t nt)
 	b->vhash = xmalloc(k * sizeof *b->vhash);
 	b->vkey = xmalloc(k * sizeof *b->vkey);
 	b->vts = xmalloc(k * sizeof *b->vts);
-	b->vptr = xmalloc(k * sizeof *b->vptr);
 	b->vnode = xmalloc(k * sizeof *b->vnode);
-	b->vadded = xmalloc(k);
+	b->vjunk = xmalloc(k);
 	b->nodes = xmalloc(k * sizeof *b->nodes);
 }
 
@@ -434,13 +433,18 @@ batch_free(struct batch *b)
 	free(b->vhash);
 	free(b->vkey);
 	free(b->vts);
-	free(b->vptr);
 	free(b->vnode);
-	free(b->vadded);
+	free(b->vjunk);
 	free(b->nodes);
 	buf_free(&b->text);
 	buf_free(&b->lines);
 	buf_free(&b->vals);
+}
+
+static enum stitch_junk
+classify_new(void *jc, const char *v, size_t n)
+{
+	return junk_of(jc, v, n);
 }
 
 /*
@@ -452,24 +456,15 @@ static void
 batch_intern(struct run *run, struct batch *b)
 {
 	size_t nt = run->ic.n;
-	for (size_t i = 0; i < b->nvals; i++) {
+	for (size_t i = 0; i < b->nvals; i++)
 		b->vkey[i] = b->vals.data + b->voff[i];
-		b->vptr[i] = b->vkey[i] + 1;
-	}
 	stitch_nodes_keyed(run->g, b->nvals, b->vtype, b->vkey, b->vklen,
-	    b->vhash, b->vts, b->vnode, b->vadded);
+	    b->vhash, b->vts, classify_new, &run->jc, b->vnode, b->vjunk);
 	for (size_t i = 0; i < b->nrows * nt; i++)
 		b->nodes[i] = STITCH_NONE;
-	for (size_t i = 0; i < b->nvals; i++) {
-		if (b->vadded[i]) {
-			enum stitch_junk j =
-			    junk_of(&run->jc, b->vptr[i], b->vlen[i]);
-			if (j != JUNK_NO)
-				stitch_mark_junk(run->g, b->vnode[i], j);
-		}
-		if (stitch_junk(run->g, b->vnode[i]) == JUNK_NO)
+	for (size_t i = 0; i < b->nvals; i++)
+		if (b->vjunk[i] == JUNK_NO)
 			b->nodes[b->vrow[i] * nt + b->vtype[i]] = b->vnode[i];
-	}
 }
 
 /* Room for a spooled row's header of nt identifiers. */

@@ -7,6 +7,9 @@
  * and accepts concatenated members, as gzip(1) does.  An input that ends
  * inside a member is an error ("truncated gzip input"), never a short read.
  */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* sync_file_range */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -23,6 +26,8 @@
 
 #define IN_BUF (256 * 1024)
 #define OUT_BUF (256 * 1024)
+/* A temporary output is sent to the disk every WRITEBACK bytes. */
+#define WRITEBACK (32u << 20)
 
 struct io_in {
 	int fd;
@@ -301,6 +306,27 @@ out_name(const struct io_out *o)
 	return o->path ? o->path : "<stdout>";
 }
 
+/*
+ * Starts the disk writes of a temporary output's last WRITEBACK bytes
+ * without waiting for them: the fsync before the rename then finds little
+ * left to write, where it would otherwise write the whole file at the end
+ * (a second per gigabyte measured, all of it on the critical path).
+ */
+static void
+writeback(struct io_out *o)
+{
+#if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
+	if (o->tmp == NULL || o->written - o->synced < WRITEBACK)
+		return;
+	/* an error here is the fsync's to report */
+	(void)sync_file_range(o->fd, (off_t)o->synced,
+	    (off_t)(o->written - o->synced), SYNC_FILE_RANGE_WRITE);
+	o->synced = o->written;
+#else
+	(void)o;
+#endif
+}
+
 static void
 write_all(struct io_out *o, const char *p, size_t n)
 {
@@ -320,7 +346,9 @@ write_all(struct io_out *o, const char *p, size_t n)
 		}
 		p += w;
 		n -= (size_t)w;
+		o->written += (uint64_t)w;
 	}
+	writeback(o);
 }
 
 void

@@ -56,6 +56,8 @@ struct io_out {
 	char *buf;
 	size_t len;
 	size_t cap;
+	uint64_t written; /* bytes written to fd */
+	uint64_t synced;  /* of them, sent to the disk ahead of the fsync */
 };
 
 /*

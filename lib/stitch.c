@@ -27,6 +27,18 @@ struct link {
 	uint32_t rows;
 };
 
+/*
+ * A node's state while rows are read, in its record of ids (strtab's
+ * payload): the lookup that finds the node has compared that record, so
+ * updating it costs no cache miss of its own (a separate array cost one
+ * per identifier, a third of the interning thread's misses).
+ */
+struct seen {
+	int64_t first, last;
+	uint32_t rows;
+	uint8_t junk;
+};
+
 struct cand { /* a person identified on a shared node */
 	uint32_t root;
 	int64_t first, last;
@@ -43,8 +55,13 @@ struct stitch {
 	uint64_t *bph; /* their link_mix */
 	size_t bpcap;
 
-	/* per node: what pass 1 touches, together (one cache miss) */
+	/*
+	 * per node: what resolving reads.  Until stitch_resolve (settled
+	 * 0), first, last, rows and junk live in the node's struct seen
+	 * instead, and are copied here then.
+	 */
 	size_t n, cap;
+	int settled;
 	struct nrec {
 		int64_t first, last; /* seen */
 		uint32_t rows;       /* rows carrying it */
@@ -101,7 +118,7 @@ stitch_new(const struct stitch_conf *c)
 	for (size_t t = 0; t < c->ntypes; t++)
 		if (c->limit[t] > 0)
 			s->limited[s->nlimited++] = t;
-	s->ids = strtab_new();
+	s->ids = strtab_new_payload(sizeof(struct seen));
 	s->keys = strtab_new();
 	/* room for any graph, reserved, not used: see lib/vmem */
 	size_t big = sizeof(size_t) >= 8 ? (size_t)1 << 36 : (size_t)1 << 28;
@@ -152,31 +169,58 @@ grow_nodes(struct stitch *s)
 	s->cap = cap;
 }
 
-/* A node just interned as id: not seen yet, not junk, no previous key. */
-static void
-node_new(struct stitch *s, uint32_t id, uint8_t type)
+static struct seen *
+seen_of(const struct stitch *s, uint32_t node)
 {
+	return strtab_payload(s->ids, node);
+}
+
+/* Copies the nodes' struct seen into nd[], for resolving. */
+static void
+settle(struct stitch *s)
+{
+	if (s->settled)
+		return;
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct seen *p = seen_of(s, i);
+		s->nd[i].first = p->first;
+		s->nd[i].last = p->last;
+		s->nd[i].rows = p->rows;
+		s->nd[i].junk = p->junk;
+	}
+	s->settled = 1;
+}
+
+/*
+ * A node just interned as id, its record's data at p: not seen yet, not
+ * junk, no previous key.
+ */
+static void
+node_new(struct stitch *s, uint32_t id, uint8_t type, struct seen *p)
+{
+	if (s->settled)
+		err_die("internal error: a node added after resolving");
 	if (id >= s->cap)
 		grow_nodes(s);
 	s->n = (size_t)id + 1;
 	struct nrec *r = &s->nd[id];
 	r->type = type;
-	r->junk = JUNK_NO;
-	r->first = INT64_MAX;
-	r->last = INT64_MIN;
-	r->rows = 0;
 	r->prior = NO_KEY;
+	p->junk = JUNK_NO;
+	p->first = INT64_MAX;
+	p->last = INT64_MIN;
+	p->rows = 0;
 }
 
 /* The node is on one more row, at ts. */
 static void
-node_seen(struct nrec *r, int64_t ts)
+node_seen(struct seen *p, int64_t ts)
 {
-	if (ts < r->first)
-		r->first = ts;
-	if (ts > r->last)
-		r->last = ts;
-	r->rows++;
+	if (ts < p->first)
+		p->first = ts;
+	if (ts > p->last)
+		p->last = ts;
+	p->rows++;
 }
 
 size_t
@@ -199,18 +243,22 @@ stitch_node(struct stitch *s, size_t t, const char *v, size_t n, int64_t ts,
     int *added_out)
 {
 	int added;
+	void *p;
 	buf_clear(&s->scratch);
 	buf_reserve(&s->scratch, n + 1);
 	s->scratch.len = stitch_key(s->scratch.data, t, v, n);
-	uint32_t id =
-	    strtab_intern(s->ids, s->scratch.data, s->scratch.len, &added);
-	if (added) {
-		node_new(s, id, (uint8_t)t);
-	}
+	uint32_t id = strtab_intern_payload(s->ids, s->scratch.data,
+	    s->scratch.len, stitch_key_hash(s->scratch.data, s->scratch.len),
+	    &added, &p);
+	if (added)
+		node_new(s, id, (uint8_t)t, p);
 	if (added_out)
 		*added_out = added;
-	if (ts != INT64_MIN)
-		node_seen(&s->nd[id], ts);
+	if (ts != INT64_MIN) {
+		if (s->settled)
+			err_die("internal error: a row added after resolving");
+		node_seen(p, ts);
+	}
 	return id;
 }
 
@@ -218,7 +266,8 @@ stitch_node(struct stitch *s, size_t t, const char *v, size_t n, int64_t ts,
 void
 stitch_nodes_keyed(struct stitch *s, size_t k, const uint8_t *type,
     const char *const *key, const size_t *klen, const uint64_t *hash,
-    const int64_t *ts, uint32_t *out, uint8_t *added)
+    const int64_t *ts, stitch_classify_fn classify, void *ctx, uint32_t *out,
+    uint8_t *junk)
 {
 	/*
 	 * A rolling pipeline of prefetches: the slot of value i + 3D, the
@@ -238,30 +287,36 @@ stitch_nodes_keyed(struct stitch *s, size_t k, const uint8_t *type,
 			continue;
 		size_t j = i - 3 * D;
 		int a;
-		uint32_t id = strtab_intern_hashed(
-		    s->ids, key[j], klen[j], hash[j], &a);
+		void *p;
+		uint32_t id = strtab_intern_payload(
+		    s->ids, key[j], klen[j], hash[j], &a, &p);
+		struct seen *sn = p;
 		if (a) {
-			node_new(s, id, type[j]);
-		} else {
-			__builtin_prefetch(&s->nd[id], 1);
+			node_new(s, id, type[j], sn);
+			if (classify)
+				sn->junk = (uint8_t)classify(
+				    ctx, key[j] + 1, klen[j] - 1);
 		}
+		node_seen(sn, ts[j]);
 		out[j] = id;
-		added[j] = (uint8_t)a;
+		junk[j] = sn->junk;
 	}
-	for (size_t i = 0; i < k; i++)
-		node_seen(&s->nd[out[i]], ts[i]);
 }
 
 void
 stitch_mark_junk(struct stitch *s, uint32_t node, enum stitch_junk why)
 {
-	s->nd[node].junk = (uint8_t)why;
+	if (s->settled)
+		s->nd[node].junk = (uint8_t)why;
+	else
+		seen_of(s, node)->junk = (uint8_t)why;
 }
 
 enum stitch_junk
 stitch_junk(const struct stitch *s, uint32_t node)
 {
-	return (enum stitch_junk)s->nd[node].junk;
+	return (enum stitch_junk)(
+	    s->settled ? s->nd[node].junk : seen_of(s, node)->junk);
 }
 
 static uint64_t
@@ -372,12 +427,12 @@ rows_links(struct stitch *s, size_t nrows, size_t width, const uint32_t *nodes,
 		const uint32_t *x = nodes + r * width;
 		for (size_t i = 0; i < width; i++) {
 			if (x[i] == STITCH_NONE ||
-			    (check_junk && s->nd[x[i]].junk != JUNK_NO))
+			    (check_junk && stitch_junk(s, x[i]) != JUNK_NO))
 				continue;
 			for (size_t j = i + 1; j < width; j++) {
 				if (x[j] == STITCH_NONE ||
 				    (check_junk &&
-					s->nd[x[j]].junk != JUNK_NO) ||
+					stitch_junk(s, x[j]) != JUNK_NO) ||
 				    x[j] == x[i])
 					continue;
 				if (np == s->bpcap) {
@@ -464,10 +519,12 @@ stitch_prior(struct stitch *s, uint32_t node, const char *key, int64_t first,
 	uint32_t k = key_id(s, key);
 	s->nd[node].prior = k;
 	s->has_prior = 1;
-	if (first < s->nd[node].first)
-		s->nd[node].first = first;
-	if (last > s->nd[node].last)
-		s->nd[node].last = last;
+	int64_t *f = s->settled ? &s->nd[node].first : &seen_of(s, node)->first;
+	int64_t *l = s->settled ? &s->nd[node].last : &seen_of(s, node)->last;
+	if (first < *f)
+		*f = first;
+	if (last > *l)
+		*l = last;
 	if (first < s->key_first[k])
 		s->key_first[k] = first;
 }
@@ -907,6 +964,7 @@ void
 stitch_resolve(struct stitch *s)
 {
 	size_t n = s->n;
+	settle(s);
 	s->parent = xmalloc((n ? n : 1) * sizeof *s->parent);
 	s->size = xmalloc((n ? n : 1) * sizeof *s->size);
 	s->degree = xcalloc(n ? n : 1, sizeof *s->degree);
@@ -1141,14 +1199,15 @@ stitch_node_info(
 	out->type = s->nd[node].type;
 	out->value = v + 1;
 	out->len = n - 1;
-	out->junk = (enum stitch_junk)s->nd[node].junk;
+	out->junk = stitch_junk(s, node);
 	out->person = NULL;
-	if (!s->nd[node].junk && s->resolved)
+	if (!out->junk && s->resolved)
 		out->person = strtab_str(
 		    s->keys, s->key[find((struct stitch *)s, node)], NULL);
-	out->first = s->nd[node].first;
-	out->last = s->nd[node].last;
-	out->rows = s->nd[node].rows;
+	const struct seen *p = seen_of(s, node);
+	out->first = s->settled ? s->nd[node].first : p->first;
+	out->last = s->settled ? s->nd[node].last : p->last;
+	out->rows = s->settled ? s->nd[node].rows : p->rows;
 	out->degree = s->degree ? s->degree[node] : 0;
 	out->hub_type = s->hub_type ? s->hub_type[node] : 0;
 	out->hub_count = s->hub_count ? s->hub_count[node] : 0;

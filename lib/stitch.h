@@ -69,17 +69,22 @@ uint32_t stitch_node(struct stitch *s, size_t t, const char *v, size_t n,
 void stitch_mark_junk(struct stitch *s, uint32_t node, enum stitch_junk why);
 /* Why node is junk, or JUNK_NO (as marked so far). */
 enum stitch_junk stitch_junk(const struct stitch *s, uint32_t node);
+/* Whether new value v[0..n) is junk (a block list, say): JUNK_NO if not. */
+typedef enum stitch_junk (*stitch_classify_fn)(
+    void *ctx, const char *v, size_t n);
 /*
  * stitch_node for k values at once (value i of type type[i], seen at
  * ts[i]), with the lookups' cache misses overlapped by prefetching: the
  * fast path for big inputs.  The values come laid out as keys by
  * stitch_key, of klen[i] bytes, with hash[i] their stitch_key_hash: a
  * reader thread can make them, leaving the thread that interns only the
- * lookups.  out[i] is the node, added[i] 1 when new.
+ * lookups.  A value new to the graph is marked junk as classify (when not
+ * NULL) says.  out[i] is the node, junk[i] why it is junk (JUNK_NO: not).
  */
 void stitch_nodes_keyed(struct stitch *s, size_t k, const uint8_t *type,
     const char *const *key, const size_t *klen, const uint64_t *hash,
-    const int64_t *ts, uint32_t *out, uint8_t *added);
+    const int64_t *ts, stitch_classify_fn classify, void *ctx, uint32_t *out,
+    uint8_t *junk);
 /* Writes the key of value v[0..n) of type t at out (n + 1 bytes); returns
  * its length. */
 size_t stitch_key(char *out, size_t t, const char *v, size_t n);

@@ -6,6 +6,9 @@
  * strings without touching them and reaches a candidate in one step (one
  * cache miss per lookup in big tables, not two); a record is the id (u32),
  * the length (u32), the bytes and a NUL, never split across arena blocks;
+ * a table made with a payload keeps that many zeroed bytes for the caller
+ * between the length and the bytes, the record then 8-byte aligned, so
+ * the caller's data arrives with the comparison's cache line;
  * a position is the block's index << 24 | the offset in it (blocks grow
  * from 64 KB to 16 MB, so a small table stays small and a big one is on
  * huge pages; a longer string has a block of its own at offset 0); the
@@ -39,6 +42,7 @@ struct strtab {
 	size_t nblocks;
 	size_t used;       /* bytes used in the last block */
 	size_t block_size; /* size of the last block */
+	size_t payload;    /* the caller's bytes in each record */
 };
 
 uint64_t
@@ -66,9 +70,16 @@ strtab_hash(const char *s, size_t n)
 struct strtab *
 strtab_new(void)
 {
+	return strtab_new_payload(0);
+}
+
+struct strtab *
+strtab_new_payload(size_t bytes)
+{
 	struct strtab *t = xcalloc(1, sizeof *t);
 	t->mask = 1023;
 	t->slot = xcalloc(t->mask + 1, sizeof *t->slot);
+	t->payload = (bytes + 7) & ~(size_t)7;
 	return t;
 }
 
@@ -86,7 +97,7 @@ strtab_free(struct strtab *t)
 }
 
 /* The record at position pos. */
-static const char *
+static char *
 record(const struct strtab *t, uint64_t pos)
 {
 	return t->blocks[pos >> BLOCK_BITS] + (pos & (BLOCK - 1));
@@ -96,7 +107,9 @@ record(const struct strtab *t, uint64_t pos)
 static uint64_t
 store(struct strtab *t, uint32_t id, const char *s, size_t n)
 {
-	size_t need = HEAD + n + 1;
+	size_t need = HEAD + t->payload + n + 1;
+	if (t->payload)
+		need = (need + 7) & ~(size_t)7;
 	if (t->nblocks == 0 || t->used + need > t->block_size) {
 		size_t size = t->nblocks == 0 ? FIRST_BLOCK : t->block_size * 2;
 		if (size > BLOCK)
@@ -116,9 +129,10 @@ store(struct strtab *t, uint32_t id, const char *s, size_t n)
 	uint32_t len = (uint32_t)n;
 	memcpy(p, &id, 4);
 	memcpy(p + 4, &len, 4);
+	memset(p + HEAD, 0, t->payload);
 	if (n)
-		memcpy(p + HEAD, s, n);
-	p[HEAD + n] = '\0';
+		memcpy(p + HEAD + t->payload, s, n);
+	p[HEAD + t->payload + n] = '\0';
 	uint64_t pos = (uint64_t)(t->nblocks - 1) << BLOCK_BITS | t->used;
 	t->used += need;
 	return pos;
@@ -154,7 +168,7 @@ probe(const struct strtab *t, const char *s, size_t n, uint64_t h)
 			const char *r = record(t, (v & POS_MASK) - 1);
 			uint32_t len;
 			memcpy(&len, r + 4, 4);
-			if (len == n && memcmp(r + HEAD, s, n) == 0)
+			if (len == n && memcmp(r + HEAD + t->payload, s, n) == 0)
 				return i;
 		}
 		i = (i + 1) & t->mask;
@@ -183,7 +197,10 @@ strtab_prefetch(const struct strtab *t, uint64_t h, int stage)
 	uint64_t v = t->slot[i];
 	if (v == 0 || (v ^ h) >> POS_BITS != 0)
 		return;
-	__builtin_prefetch(record(t, (v & POS_MASK) - 1));
+	const char *r = record(t, (v & POS_MASK) - 1);
+	__builtin_prefetch(r);
+	if (t->payload) /* the bytes are on the next line, often */
+		__builtin_prefetch(r + HEAD + t->payload + 16);
 }
 
 uint32_t
@@ -196,12 +213,25 @@ uint32_t
 strtab_intern_hashed(
     struct strtab *t, const char *s, size_t n, uint64_t h, int *added)
 {
+	return strtab_intern_payload(t, s, n, h, added, NULL);
+}
+
+uint32_t
+strtab_intern_payload(struct strtab *t, const char *s, size_t n, uint64_t h,
+    int *added, void **payload)
+{
 	size_t i = probe(t, s, n, h);
 	if (added)
 		*added = 0;
-	if (t->slot[i])
-		return slot_id(t, t->slot[i]);
-	if (n > UINT32_MAX - HEAD - 1 || t->nent == UINT32_MAX - 1)
+	if (t->slot[i]) {
+		char *r = record(t, (t->slot[i] & POS_MASK) - 1);
+		if (payload)
+			*payload = r + HEAD;
+		uint32_t id;
+		memcpy(&id, r, 4);
+		return id;
+	}
+	if (n > UINT32_MAX - HEAD - t->payload - 8 || t->nent == UINT32_MAX - 1)
 		err_die("too many or too long strings");
 	if (t->nent == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 1024;
@@ -217,7 +247,15 @@ strtab_intern_hashed(
 		grow(t);
 	if (added)
 		*added = 1;
+	if (payload)
+		*payload = record(t, pos) + HEAD;
 	return id;
+}
+
+void *
+strtab_payload(const struct strtab *t, uint32_t id)
+{
+	return record(t, t->ent[id].pos) + HEAD;
 }
 
 uint32_t
@@ -236,7 +274,7 @@ strtab_str(const struct strtab *t, uint32_t id, size_t *n)
 		memcpy(&len, r + 4, 4);
 		*n = len;
 	}
-	return r + HEAD;
+	return r + HEAD + t->payload;
 }
 
 uint32_t

@@ -15,12 +15,23 @@
 struct strtab;
 
 struct strtab *strtab_new(void);
+/*
+ * A table whose strings each carry bytes of the caller's data (zeroed when
+ * the string is added, 8-byte aligned), kept next to the string so that a
+ * lookup that compares the string has the data in cache too.
+ */
+struct strtab *strtab_new_payload(size_t bytes);
 void strtab_free(struct strtab *t);
 /* The id of s[0..n), adding it when new (*added set to 1 then). */
 uint32_t strtab_intern(struct strtab *t, const char *s, size_t n, int *added);
 /* strtab_intern with the hash already computed (strtab_hash). */
 uint32_t strtab_intern_hashed(
     struct strtab *t, const char *s, size_t n, uint64_t h, int *added);
+/* strtab_intern_hashed that also points *payload at the string's data. */
+uint32_t strtab_intern_payload(struct strtab *t, const char *s, size_t n,
+    uint64_t h, int *added, void **payload);
+/* The data of an id (strtab_new_payload). */
+void *strtab_payload(const struct strtab *t, uint32_t id);
 /*
  * Hints for batches of lookups in a table too big for the caches: stage 0
  * prefetches the slot of hash h, stage 1 (once the slot is in) the string's
