@@ -68,6 +68,16 @@ test_growth(void **state)
 	assert_true(strtab_hash("", 0) == strtab_hash("", 0));
 }
 
+/* Interns "v<i>" in t; sets *added and *payload. */
+static uint32_t
+intern_v(struct strtab *t, int i, int *added, void **payload)
+{
+	char key[32];
+	int len = snprintf(key, sizeof key, "v%d", i);
+	return strtab_intern_payload(t, key, (size_t)len,
+	    strtab_hash(key, (size_t)len), added, payload);
+}
+
 /* A payload: zeroed when a string is added, aligned, kept with it through
  * growth, and the strings read back unharmed. */
 static void
@@ -75,14 +85,10 @@ test_payload(void **state)
 {
 	(void)state;
 	struct strtab *t = strtab_new_payload(20);
-	char key[32];
+	int added;
+	void *p;
 	for (int i = 0; i < 200000; i++) {
-		int len = snprintf(key, sizeof key, "v%d", i);
-		int added;
-		void *p;
-		uint32_t id = strtab_intern_payload(t, key, (size_t)len,
-		    strtab_hash(key, (size_t)len), &added, &p);
-		assert_int_equal(id, (uint32_t)i);
+		assert_int_equal(intern_v(t, i, &added, &p), (uint32_t)i);
 		assert_true(added);
 		assert_int_equal((uintptr_t)p % 8, 0);
 		int64_t zero[3] = { 0 };
@@ -91,17 +97,15 @@ test_payload(void **state)
 		memcpy(p, &v, sizeof v);
 	}
 	for (int i = 0; i < 200000; i += 7) {
-		int len = snprintf(key, sizeof key, "v%d", i);
-		int added;
-		void *p;
-		uint32_t id = strtab_intern_payload(t, key, (size_t)len,
-		    strtab_hash(key, (size_t)len), &added, &p);
+		uint32_t id = intern_v(t, i, &added, &p);
 		assert_int_equal(id, (uint32_t)i);
 		assert_false(added);
 		assert_ptr_equal(p, strtab_payload(t, id));
 		int64_t v;
 		memcpy(&v, p, sizeof v);
 		assert_int_equal(v, (int64_t)i * 3);
+		char key[32];
+		snprintf(key, sizeof key, "v%d", i);
 		assert_string_equal(strtab_str(t, id, NULL), key);
 	}
 	strtab_free(t);
