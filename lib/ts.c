@@ -990,17 +990,25 @@ two(const char *s)
 int
 ts_parse_canonical(const char *s, size_t n, int64_t *out)
 {
-	/* The date of the last call: events mostly come in time order, and
-	 * a day holds many of them (one thread, like ts_format's cache). */
-	static char last_date[10];
-	static int64_t last_days = INT64_MIN;
+	/*
+	 * The days of the dates met lately, one slot per day of the month
+	 * and month's parity: a day holds many events, and events in no
+	 * order still span a few weeks (each thread its own).
+	 */
+	static _Thread_local struct {
+		char date[10];
+		int64_t days;
+	} seen[64];
 
 	if (n != TS_FORMAT_LEN || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
 	    s[13] != ':' || s[16] != ':' || s[19] != '.' || s[23] != 'Z')
 		return -1;
 	int64_t days;
-	if (last_days != INT64_MIN && memcmp(s, last_date, 10) == 0) {
-		days = last_days;
+	unsigned slot = ((unsigned)(s[8] & 15) * 10 + (unsigned)(s[9] & 15)) %
+		32 |
+	    (unsigned)(s[6] & 1) << 5;
+	if (memcmp(s, seen[slot].date, 10) == 0) {
+		days = seen[slot].days;
 	} else {
 		int y1 = two(s), y2 = two(s + 2), mo = two(s + 5),
 		    d = two(s + 8);
@@ -1010,8 +1018,8 @@ ts_parse_canonical(const char *s, size_t n, int64_t *out)
 		if (d > (int)days_in_month(y, (unsigned)mo))
 			return -1;
 		days = ts_days_from_civil(y, (unsigned)mo, (unsigned)d);
-		memcpy(last_date, s, 10);
-		last_days = days;
+		memcpy(seen[slot].date, s, 10);
+		seen[slot].days = days;
 	}
 	int h = two(s + 11), mi = two(s + 14), se = two(s + 17);
 	if (h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 ||

@@ -110,6 +110,31 @@ test_format(void **state)
 
 /* ---- ISO 8601 ---- */
 
+/*
+ * ts_parse_canonical keeps the days of dates met lately: dates in no order
+ * over more days than it keeps, and bad dates next to cached ones, must
+ * each parse as ts_format wrote them (or fail).
+ */
+static void
+test_canonical_cache(void **state)
+{
+	(void)state;
+	uint64_t x = 12345;
+	for (int i = 0; i < 20000; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		/* any time over 800 days from 2025-01-01 */
+		int64_t t = 1735689600000LL + (int64_t)(x >> 20) % (800LL * 86400000);
+		char s[TS_FORMAT_LEN + 1];
+		assert_int_equal(ts_format(t, s), 0);
+		int64_t back;
+		assert_int_equal(ts_parse_canonical(s, TS_FORMAT_LEN, &back), 0);
+		assert_int_equal(back, t);
+		/* the same time on the 31st of a 30-day month: invalid */
+		memcpy(s + 5, "04-31", 5);
+		assert_int_equal(ts_parse_canonical(s, TS_FORMAT_LEN, &back), -1);
+	}
+}
+
 static void
 test_iso(void **state)
 {
@@ -1371,6 +1396,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_days_from_civil),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_canonical_cache),
 		cmocka_unit_test(test_iso),
 		cmocka_unit_test(test_iso_errors),
 		cmocka_unit_test(test_epoch),
