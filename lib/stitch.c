@@ -54,6 +54,9 @@ struct stitch {
 	struct link *bpair;
 	uint64_t *bph; /* their link_mix */
 	size_t bpcap;
+	void **bpay;   /* interned values' struct seen */
+	uint8_t *badd; /* and whether new */
+	size_t bkcap;
 
 	/*
 	 * per node: what resolving reads.  Until stitch_resolve (settled
@@ -137,6 +140,8 @@ stitch_free(struct stitch *s)
 	buf_free(&s->scratch);
 	free(s->bpair);
 	free(s->bph);
+	free(s->bpay);
+	free(s->badd);
 	vmem_free(&s->ndv);
 	free(s->shared);
 	free(s->parent);
@@ -304,36 +309,21 @@ stitch_nodes_keyed(struct stitch *s, size_t k, const uint8_t *type,
     const int64_t *ts, stitch_classify_fn classify, void *ctx, uint32_t *out,
     uint8_t *junk)
 {
-	/*
-	 * A rolling pipeline of prefetches: the slot of value i + 3D, the
-	 * entry of i + 2D (its slot has arrived by then), the string of
-	 * i + D, while value i is looked up.  A few dozen misses are in
-	 * flight at any time, which is what the memory system can overlap.
-	 */
-	enum { D = 8 };
-	for (size_t i = 0; i < k + 3 * D; i++) {
-		if (i < k)
-			strtab_prefetch(s->ids, hash[i], 0);
-		if (i >= D && i - D < k)
-			strtab_prefetch(s->ids, hash[i - D], 1);
-		if (i >= 2 * D && i - 2 * D < k)
-			strtab_prefetch(s->ids, hash[i - 2 * D], 2);
-		if (i < 3 * D)
-			continue;
-		size_t j = i - 3 * D;
-		int a;
-		void *p;
-		uint32_t id = strtab_intern_payload(
-		    s->ids, key[j], klen[j], hash[j], &a, &p);
-		struct seen *sn = p;
-		if (a) {
-			node_new(s, id, type[j], sn);
+	if (k > s->bkcap) {
+		s->bkcap = k;
+		s->bpay = xreallocarray(s->bpay, k, sizeof *s->bpay);
+		s->badd = xreallocarray(s->badd, k, sizeof *s->badd);
+	}
+	strtab_intern_many(s->ids, k, key, klen, hash, out, s->bpay, s->badd);
+	for (size_t j = 0; j < k; j++) {
+		struct seen *sn = s->bpay[j];
+		if (s->badd[j]) {
+			node_new(s, out[j], type[j], sn);
 			if (classify)
 				sn->junk = (uint8_t)classify(
 				    ctx, key[j] + 1, klen[j] - 1);
 		}
 		node_seen(sn, ts[j]);
-		out[j] = id;
 		junk[j] = sn->junk;
 	}
 }

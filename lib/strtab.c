@@ -156,7 +156,7 @@ grow(struct strtab *t)
 	mem_hugepages(slot, size * sizeof *slot);
 }
 
-static size_t
+static inline size_t
 probe(const struct strtab *t, const char *s, size_t n, uint64_t h)
 {
 	size_t i = h & t->mask;
@@ -184,17 +184,16 @@ slot_id(const struct strtab *t, uint64_t v)
 	return id;
 }
 
-void
-strtab_prefetch(const struct strtab *t, uint64_t h, int stage)
+static inline void
+prefetch_slot(const struct strtab *t, uint64_t h)
 {
-	size_t i = h & t->mask;
-	if (stage == 0) {
-		__builtin_prefetch(&t->slot[i]);
-		return;
-	}
-	if (stage != 1)
-		return; /* the record is the whole of it */
-	uint64_t v = t->slot[i];
+	__builtin_prefetch(&t->slot[h & t->mask]);
+}
+
+static inline void
+prefetch_record(const struct strtab *t, uint64_t h)
+{
+	uint64_t v = t->slot[h & t->mask];
 	if (v == 0 || (v ^ h) >> POS_BITS != 0)
 		return;
 	const char *r = record(t, (v & POS_MASK) - 1);
@@ -202,6 +201,7 @@ strtab_prefetch(const struct strtab *t, uint64_t h, int stage)
 	if (t->payload) /* the bytes are on the next line, often */
 		__builtin_prefetch(r + HEAD + t->payload + 16);
 }
+
 
 uint32_t
 strtab_intern(struct strtab *t, const char *s, size_t n, int *added)
@@ -216,9 +216,9 @@ strtab_intern_hashed(
 	return strtab_intern_payload(t, s, n, h, added, NULL);
 }
 
-uint32_t
-strtab_intern_payload(struct strtab *t, const char *s, size_t n, uint64_t h,
-    int *added, void **payload)
+static inline uint32_t
+intern(struct strtab *t, const char *s, size_t n, uint64_t h, int *added,
+    void **payload)
 {
 	size_t i = probe(t, s, n, h);
 	if (added)
@@ -250,6 +250,39 @@ strtab_intern_payload(struct strtab *t, const char *s, size_t n, uint64_t h,
 	if (payload)
 		*payload = record(t, pos) + HEAD;
 	return id;
+}
+
+uint32_t
+strtab_intern_payload(struct strtab *t, const char *s, size_t n, uint64_t h,
+    int *added, void **payload)
+{
+	return intern(t, s, n, h, added, payload);
+}
+
+void
+strtab_intern_many(struct strtab *t, size_t k, const char *const *s,
+    const size_t *n, const uint64_t *h, uint32_t *id, void **payload,
+    uint8_t *added)
+{
+	/*
+	 * A rolling pipeline of prefetches: the slot of string i + 2D, the
+	 * record of i + D (its slot has arrived by then), while string i is
+	 * looked up.  A few dozen misses are in flight at any time, which
+	 * is what the memory system can overlap.
+	 */
+	enum { D = 8 };
+	for (size_t i = 0; i < k + 2 * D; i++) {
+		if (i < k)
+			prefetch_slot(t, h[i]);
+		if (i >= D && i - D < k)
+			prefetch_record(t, h[i - D]);
+		if (i < 2 * D)
+			continue;
+		size_t j = i - 2 * D;
+		int a;
+		id[j] = intern(t, s[j], n[j], h[j], &a, payload ? &payload[j] : NULL);
+		added[j] = (uint8_t)a;
+	}
 }
 
 void *

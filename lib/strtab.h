@@ -30,17 +30,16 @@ uint32_t strtab_intern_hashed(
 /* strtab_intern_hashed that also points *payload at the string's data. */
 uint32_t strtab_intern_payload(struct strtab *t, const char *s, size_t n,
     uint64_t h, int *added, void **payload);
+/*
+ * strtab_intern_payload of k strings, s[i] of n[i] bytes with hash h[i],
+ * their cache misses overlapped: id[i], payload[i] (when payload is not
+ * NULL) and added[i] are string i's.
+ */
+void strtab_intern_many(struct strtab *t, size_t k, const char *const *s,
+    const size_t *n, const uint64_t *h, uint32_t *id, void **payload,
+    uint8_t *added);
 /* The data of an id (strtab_new_payload). */
 void *strtab_payload(const struct strtab *t, uint32_t id);
-/*
- * Hints for batches of lookups in a table too big for the caches: stage 0
- * prefetches the slot of hash h, stage 1 (once the slot is in) the string's
- * record (its id, length and bytes together); stage 2 is kept for callers
- * of the three-stage pipeline and does nothing.  Issuing each stage for a whole
- * batch before the next lets the memory system overlap the misses.  Only hints:
- * the table is not changed and a wrong guess costs nothing but bandwidth.
- */
-void strtab_prefetch(const struct strtab *t, uint64_t h, int stage);
 /* The id of s[0..n), or UINT32_MAX when absent. */
 uint32_t strtab_find(const struct strtab *t, const char *s, size_t n);
 /* The string of an id (valid until strtab_free) and its length. */

@@ -111,6 +111,41 @@ test_payload(void **state)
 	strtab_free(t);
 }
 
+/* A batch, new strings repeated within it, as one lookup at a time. */
+static void
+test_many(void **state)
+{
+	(void)state;
+	struct strtab *t = strtab_new_payload(8), *u = strtab_new();
+	enum { K = 3000 };
+	char text[K][16];
+	const char *sp[K];
+	size_t n[K];
+	uint64_t h[K];
+	uint32_t id[K];
+	void *pay[K];
+	uint8_t added[K];
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < K; i++) {
+			/* a string in three is one already in the batch */
+			int v = i % 3 == 2 ? i / 2 : round * K + i;
+			n[i] = (size_t)snprintf(text[i], sizeof text[i], "s%d", v);
+			sp[i] = text[i];
+			h[i] = strtab_hash(sp[i], n[i]);
+		}
+		strtab_intern_many(t, K, sp, n, h, id, pay, added);
+		for (int i = 0; i < K; i++) {
+			int a;
+			assert_int_equal(id[i], strtab_intern(u, sp[i], n[i], &a));
+			assert_int_equal(added[i], a);
+			assert_ptr_equal(pay[i], strtab_payload(t, id[i]));
+			assert_string_equal(strtab_str(t, id[i], NULL), sp[i]);
+		}
+	}
+	strtab_free(t);
+	strtab_free(u);
+}
+
 int
 main(void)
 {
@@ -118,6 +153,7 @@ main(void)
 		cmocka_unit_test(test_intern),
 		cmocka_unit_test(test_growth),
 		cmocka_unit_test(test_payload),
+		cmocka_unit_test(test_many),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
