@@ -83,10 +83,16 @@ ident_is_junk(const char *s, size_t n)
 	if (!lengths)
 		for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++)
 			lengths |= 1u << junk[i].n;
-	if (n <= JUNK_MAXLEN && (lengths >> n & 1))
+	if (n <= JUNK_MAXLEN && (lengths >> n & 1)) {
+		/* the first byte, lower-cased, rules out nearly all */
+		char c = n && s[0] >= 'A' && s[0] <= 'Z' ? (char)(s[0] + 32)
+		    : n                                  ? s[0]
+							 : 0;
 		for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++)
-			if (junk[i].n == n && strncasecmp(s, junk[i].s, n) == 0)
+			if (junk[i].n == n && junk[i].s[0] == c &&
+			    strncasecmp(s, junk[i].s, n) == 0)
 				return 1;
+	}
 	/* placeholder mailboxes: noemail@..., no-reply@... */
 	if (n > 8 && (s[0] | 0x20) == 'n' &&
 	    (strncasecmp(s, "noemail@", 8) == 0 ||

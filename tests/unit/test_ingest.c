@@ -41,7 +41,9 @@ test_ident(void **state)
 	assert_string_equal(norm(IDENT_OTHER, " U-1 ", NULL), "U-1");
 	const char *junk[] = { "", "null", "NULL", "None", "n/a", "undefined",
 		"unknown", "0", "-1", "00000000-0000-0000-0000-000000000000",
-		"1111111111", "[object Object]", "guest", "noemail@shop.com" };
+		"1111111111", "[object Object]", "guest", "noemail@shop.com",
+		"ANONYMOUS", "(Not Set)", "N/A", "Test@Test.com", " False ",
+		"X@X.COM", "--" };
 	for (size_t i = 0; i < sizeof junk / sizeof *junk; i++)
 		assert_true(ident_is_junk(junk[i], strlen(junk[i])));
 	assert_false(ident_is_junk("1234567", 7));
