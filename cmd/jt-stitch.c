@@ -348,12 +348,21 @@ struct span_file {
 };
 
 /*
- * Rows are handled a batch at a time: the identifiers of a few hundred rows
+ * Rows are handled a batch at a time: the identifiers of thousands of rows
  * are looked up together, so the cache misses of the big hash tables
  * overlap (stitch_nodes_keyed, stitch_links) instead of stalling one by
- * one.
+ * one.  Batches of 8192 rows took a tenth less time than batches of 512
+ * on 10 million rows: fewer hand-offs between the pipelines' threads,
+ * each a wake-up (measured: 512, 2048, 4096, 8192, 16384).
  */
-#define BATCH 512
+#define BATCH 8192
+
+/* A run of consecutive lines of a file that pass 2 reads at once. */
+struct range {
+	int32_t file;
+	uint64_t lo, hi;
+	size_t at; /* in the batch's lines */
+};
 
 struct batch {
 	size_t nrows, nvals;
@@ -384,6 +393,7 @@ struct batch {
 	struct buf lines;       /* the spanned rows' lines, read from files */
 	const char *person[BATCH];
 	size_t plen[BATCH];
+	struct range rg[BATCH];
 };
 
 /* Pass 1's batches: one per stage of its pipeline, and one more. */
@@ -398,7 +408,7 @@ struct run {
 	struct spool *sp;
 	struct spool_state spw, spr; /* writing, reading */
 	uint64_t seq, events, link_rows, no_id;
-	struct batch pipe_batch[PIPE_BATCHES]; /* pass 1 */
+	struct batch *pipe_batch; /* PIPE_BATCHES (big: not on the stack) */
 	struct span_file *files;
 	size_t nfiles;
 	int quiet;
@@ -1147,11 +1157,7 @@ read_back(void *ctx, void *bp)
 	 * for a run of consecutive lines (straight into the batch, not
 	 * through a window); toff is then an offset in lines, not text.
 	 */
-	struct range {
-		int32_t file;
-		uint64_t lo, hi;
-		size_t at; /* in b->lines */
-	} rg[BATCH];
+	struct range *rg = b->rg;
 	size_t nrg = 0, lines = 0;
 	buf_clear(&b->text);
 	buf_clear(&b->lines);
@@ -1299,8 +1305,9 @@ free_run(struct run *run)
 	free(run->ic.limit);
 	strtab_free(run->jc.listed);
 	buf_free(&run->jc.low);
-	for (int k = 0; k < PIPE_BATCHES; k++)
+	for (int k = 0; run->pipe_batch && k < PIPE_BATCHES; k++)
 		batch_free(&run->pipe_batch[k]);
+	free(run->pipe_batch);
 	free(run->files);
 	free(run->spw.hdr);
 	free(run->spr.hdr);
@@ -1449,6 +1456,7 @@ main(int argc, char **argv)
 	run.jc.nblocks = cf->nblocks;
 	if (cf->block_file)
 		load_block_file(&run.jc, cf->block_file);
+	run.pipe_batch = xcalloc(PIPE_BATCHES, sizeof *run.pipe_batch);
 	for (int k = 0; k < PIPE_BATCHES; k++)
 		batch_init(&run.pipe_batch[k], run.ic.n);
 	reject_init(&run.rl, cc.rejects, cc.max_rejects);
