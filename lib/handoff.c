@@ -15,7 +15,9 @@
 
 struct handoff {
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	pthread_cond_t cv[HANDOFF_MAX_STAGES + 1]; /* per step: its batch is
+						     ready (wakes only the
+						     thread waiting for it) */
 	void **batch;
 	int nbatch, nstage;
 	int step[16];
@@ -40,7 +42,7 @@ run_steps(struct handoff *h, int from, int to)
 	for (int k = 0;; k = (k + 1) % h->nbatch) {
 		pthread_mutex_lock(&h->mu);
 		while (h->step[k] != from)
-			pthread_cond_wait(&h->cv, &h->mu);
+			pthread_cond_wait(&h->cv[from], &h->mu);
 		int last = h->last == k;
 		pthread_mutex_unlock(&h->mu);
 		for (int j = from; j <= to; j++) {
@@ -51,10 +53,11 @@ run_steps(struct handoff *h, int from, int to)
 				    h->stage[j - 1].ctx, h->batch[k]);
 		}
 		pthread_mutex_lock(&h->mu);
-		h->step[k] = (to + 1) % (h->nstage + 1);
+		int next = (to + 1) % (h->nstage + 1);
+		h->step[k] = next;
 		if (from == 0 && last)
 			h->last = k;
-		pthread_cond_broadcast(&h->cv);
+		pthread_cond_broadcast(&h->cv[next]);
 		pthread_mutex_unlock(&h->mu);
 		if (last)
 			return;
@@ -83,7 +86,8 @@ handoff_pipeline(void **batch, int nbatch, int threaded, handoff_fill_fn fill,
 	h.fill_ctx = fill_ctx;
 	h.stage = stage;
 	pthread_mutex_init(&h.mu, NULL);
-	pthread_cond_init(&h.cv, NULL);
+	for (int j = 0; j <= HANDOFF_MAX_STAGES; j++)
+		pthread_cond_init(&h.cv[j], NULL);
 	pthread_t tid[HANDOFF_MAX_STAGES];
 	struct worker w[HANDOFF_MAX_STAGES];
 	int nthreads = 0;
@@ -103,7 +107,8 @@ handoff_pipeline(void **batch, int nbatch, int threaded, handoff_fill_fn fill,
 	for (int j = 0; j < nthreads; j++)
 		pthread_join(tid[j], NULL);
 	pthread_mutex_destroy(&h.mu);
-	pthread_cond_destroy(&h.cv);
+	for (int j = 0; j <= HANDOFF_MAX_STAGES; j++)
+		pthread_cond_destroy(&h.cv[j]);
 }
 
 void
