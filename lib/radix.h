@@ -1,6 +1,6 @@
 /*
- * radix: a stable LSD radix sort of (64-bit key, index) items, 8 bits a
- * pass, skipping the bytes every key shares.  Linear, and several times
+ * radix: a stable LSD radix sort of (64-bit key, index) items, 11 bits a
+ * pass, skipping the digits every key shares.  Linear, and several times
  * faster than qsort on millions of records: sort the keys with their
  * indexes, then visit the records through the indexes.  Being stable, two
  * sorts (by the minor key, then by the major) order by a 128-bit key.

@@ -18,16 +18,25 @@ test_against_qsort(void **state)
 	(void)state;
 	struct rng r;
 	rng_seed(&r, 3);
-	for (int round = 0; round < 4; round++) {
+	for (int round = 0; round < 7; round++) {
 		size_t n = 1 + (size_t)rng_below(&r, 20000);
 		struct radix_item *a = malloc(n * sizeof *a),
 				  *t = malloc(n * sizeof *t),
 				  *want = malloc(n * sizeof *want);
 		/* few distinct keys (ties test stability), spread bytes */
+		/* then: keys over all 64 bits; a few values each spread
+		 * over every digit; the top bits only */
 		for (size_t i = 0; i < n; i++) {
 			uint64_t k = rng_below(&r, round ? 50 : 3);
-			a[i].key =
-			    k << (8 * round) | (round == 3 ? 1ULL << 60 : 0);
+			if (round < 4)
+				a[i].key = k << (8 * round) |
+				    (round == 3 ? 1ULL << 60 : 0);
+			else if (round == 4)
+				a[i].key = rng_next(&r);
+			else if (round == 5)
+				a[i].key = k * 0x9e3779b97f4a7c15ULL;
+			else
+				a[i].key = k << 58;
 			a[i].idx = (uint32_t)i;
 		}
 		memcpy(want, a, n * sizeof *a);
