@@ -2,7 +2,9 @@
  * ident: identifier normalisation and the junk list (ident.h).
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -53,6 +55,21 @@ static const struct {
 };
 #define JUNK_MAXLEN 20
 
+/* The junk values of each length (indexes in junk[]), made once. */
+static unsigned char by_length[JUNK_MAXLEN + 1][8], n_by_length[JUNK_MAXLEN + 1];
+static pthread_once_t by_length_once = PTHREAD_ONCE_INIT;
+
+static void
+index_by_length(void)
+{
+	for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++) {
+		size_t n = junk[i].n;
+		if (n > JUNK_MAXLEN || n_by_length[n] == sizeof by_length[0])
+			abort(); /* the table above outgrew its index */
+		by_length[n][n_by_length[n]++] = (unsigned char)i;
+	}
+}
+
 /* Blanks trimmed from values (C locale's isspace, without the call). */
 static inline int
 is_blank(char c)
@@ -79,19 +96,18 @@ ident_is_junk(const char *s, size_t n)
 	}
 	while (n && is_blank(s[n - 1]))
 		n--;
-	static uint32_t lengths; /* bit n: some junk value has length n */
-	if (!lengths)
-		for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++)
-			lengths |= 1u << junk[i].n;
-	if (n <= JUNK_MAXLEN && (lengths >> n & 1)) {
+	pthread_once(&by_length_once, index_by_length);
+	if (n <= JUNK_MAXLEN) {
 		/* the first byte, lower-cased, rules out nearly all */
 		char c = n && s[0] >= 'A' && s[0] <= 'Z' ? (char)(s[0] + 32)
 		    : n                                  ? s[0]
 							 : 0;
-		for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++)
-			if (junk[i].n == n && junk[i].s[0] == c &&
+		for (unsigned k = 0; k < n_by_length[n]; k++) {
+			unsigned i = by_length[n][k];
+			if (junk[i].s[0] == c &&
 			    strncasecmp(s, junk[i].s, n) == 0)
 				return 1;
+		}
 	}
 	/* placeholder mailboxes: noemail@..., no-reply@... */
 	if (n > 8 && (s[0] | 0x20) == 'n' &&
