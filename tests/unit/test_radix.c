@@ -18,8 +18,10 @@ test_against_qsort(void **state)
 	(void)state;
 	struct rng r;
 	rng_seed(&r, 3);
-	for (int round = 0; round < 7; round++) {
-		size_t n = 1 + (size_t)rng_below(&r, 20000);
+	for (int round = 0; round < 14; round++) {
+		/* small inputs go by bytes, big ones by 11-bit digits */
+		size_t n = round >= 7 ? 16384 + (size_t)rng_below(&r, 40000)
+				      : 1 + (size_t)rng_below(&r, 16000);
 		struct radix_item *a = malloc(n * sizeof *a),
 				  *t = malloc(n * sizeof *t),
 				  *want = malloc(n * sizeof *want);
@@ -27,13 +29,14 @@ test_against_qsort(void **state)
 		/* then: keys over all 64 bits; a few values each spread
 		 * over every digit; the top bits only */
 		for (size_t i = 0; i < n; i++) {
-			uint64_t k = rng_below(&r, round ? 50 : 3);
-			if (round < 4)
-				a[i].key = k << (8 * round) |
-				    (round == 3 ? 1ULL << 60 : 0);
-			else if (round == 4)
+			uint64_t k = rng_below(&r, round % 7 ? 50 : 3);
+			int kind = round % 7;
+			if (kind < 4)
+				a[i].key = k << (8 * kind) |
+				    (kind == 3 ? 1ULL << 60 : 0);
+			else if (kind == 4)
 				a[i].key = rng_next(&r);
-			else if (round == 5)
+			else if (kind == 5)
 				a[i].key = k * 0x9e3779b97f4a7c15ULL;
 			else
 				a[i].key = k << 58;
