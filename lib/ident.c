@@ -99,9 +99,9 @@ ident_is_junk(const char *s, size_t n)
 	pthread_once(&by_length_once, index_by_length);
 	if (n <= JUNK_MAXLEN) {
 		/* the first byte, lower-cased, rules out nearly all */
-		char c = n && s[0] >= 'A' && s[0] <= 'Z' ? (char)(s[0] + 32)
-		    : n                                  ? s[0]
-							 : 0;
+		char c = n ? s[0] : 0;
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c + 32);
 		for (unsigned k = 0; k < n_by_length[n]; k++) {
 			unsigned i = by_length[n][k];
 			if (junk[i].s[0] == c &&

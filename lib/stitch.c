@@ -28,10 +28,10 @@ struct link {
 };
 
 /*
- * A node's state while rows are read, in its record of ids (strtab's
- * payload): the lookup that finds the node has compared that record, so
- * updating it costs no cache miss of its own (a separate array cost one
- * per identifier, a third of the interning thread's misses).
+ * A node's state.  While rows are read it is kept in the node's record of
+ * ids (strtab's payload): the lookup that finds the node has compared that
+ * record, so updating it costs no cache miss of its own (a separate array
+ * cost one per identifier, a third of the interning thread's misses).
  */
 struct seen {
 	int64_t first, last;
@@ -60,16 +60,15 @@ struct stitch {
 
 	/*
 	 * per node: what resolving reads.  Until stitch_resolve (settled
-	 * 0), first, last, rows and junk live in the node's struct seen
-	 * instead, and are copied here then.
+	 * 0), st lives in the node's record of ids instead, and is copied
+	 * here then (state() finds the one in use).
 	 */
 	size_t n, cap;
 	int settled;
 	struct nrec {
-		int64_t first, last; /* seen */
-		uint32_t rows;       /* rows carrying it */
-		uint32_t prior;      /* key in the previous map, or NO_KEY */
-		uint8_t type, junk;
+		struct seen st;
+		uint32_t prior; /* key in the previous map, or NO_KEY */
+		uint8_t type;
 	} * nd;          /* ndv's bytes */
 	struct vmem ndv;
 	uint8_t *shared;
@@ -186,14 +185,16 @@ settle(struct stitch *s)
 {
 	if (s->settled)
 		return;
-	for (uint32_t i = 0; i < s->n; i++) {
-		const struct seen *p = seen_of(s, i);
-		s->nd[i].first = p->first;
-		s->nd[i].last = p->last;
-		s->nd[i].rows = p->rows;
-		s->nd[i].junk = p->junk;
-	}
+	for (uint32_t i = 0; i < s->n; i++)
+		s->nd[i].st = *seen_of(s, i);
 	s->settled = 1;
+}
+
+/* The node's struct seen in use: in its record, or nd[] once settled. */
+static struct seen *
+state(const struct stitch *s, uint32_t node)
+{
+	return s->settled ? &s->nd[node].st : seen_of(s, node);
 }
 
 /*
@@ -332,17 +333,13 @@ stitch_nodes_keyed(struct stitch *s, size_t k, const uint8_t *type,
 void
 stitch_mark_junk(struct stitch *s, uint32_t node, enum stitch_junk why)
 {
-	if (s->settled)
-		s->nd[node].junk = (uint8_t)why;
-	else
-		seen_of(s, node)->junk = (uint8_t)why;
+	state(s, node)->junk = (uint8_t)why;
 }
 
 enum stitch_junk
 stitch_junk(const struct stitch *s, uint32_t node)
 {
-	return (enum stitch_junk)(
-	    s->settled ? s->nd[node].junk : seen_of(s, node)->junk);
+	return (enum stitch_junk)state(s, node)->junk;
 }
 
 static uint64_t
@@ -545,12 +542,11 @@ stitch_prior(struct stitch *s, uint32_t node, const char *key, int64_t first,
 	uint32_t k = key_id(s, key);
 	s->nd[node].prior = k;
 	s->has_prior = 1;
-	int64_t *f = s->settled ? &s->nd[node].first : &seen_of(s, node)->first;
-	int64_t *l = s->settled ? &s->nd[node].last : &seen_of(s, node)->last;
-	if (first < *f)
-		*f = first;
-	if (last > *l)
-		*l = last;
+	struct seen *st = state(s, node);
+	if (first < st->first)
+		st->first = first;
+	if (last > st->last)
+		st->last = last;
 	if (first < s->key_first[k])
 		s->key_first[k] = first;
 }
@@ -764,8 +760,8 @@ better(struct stitch *s, uint32_t x, uint32_t y)
 {
 	if (s->nd[x].type != s->nd[y].type)
 		return s->nd[x].type < s->nd[y].type;
-	if (s->nd[x].first != s->nd[y].first)
-		return s->nd[x].first < s->nd[y].first;
+	if (s->nd[x].st.first != s->nd[y].st.first)
+		return s->nd[x].st.first < s->nd[y].st.first;
 	size_t nx, ny;
 	const char *vx = strtab_str(s->ids, x, &nx);
 	const char *vy = strtab_str(s->ids, y, &ny);
@@ -804,7 +800,7 @@ find_shared(struct stitch *s)
 	size_t ng = 0, gcap = 0;
 	for (size_t i = 0; i < s->nlk; i++) {
 		const struct link *l = &s->lk[i];
-		if (s->nd[l->a].junk || s->nd[l->b].junk)
+		if (s->nd[l->a].st.junk || s->nd[l->b].st.junk)
 			continue;
 		for (int side = 0; side < 2; side++) {
 			uint32_t x = side ? l->b : l->a, y = side ? l->a : l->b;
@@ -885,7 +881,7 @@ assign_keys(struct stitch *s)
 	for (size_t i = 0; i < s->n; i++)
 		rep[i] = STITCH_NONE;
 	for (uint32_t i = 0; i < s->n; i++) {
-		if (s->nd[i].junk)
+		if (s->nd[i].st.junk)
 			continue;
 		uint32_t r = find(s, i);
 		if (rep[r] == STITCH_NONE || better(s, i, rep[r]))
@@ -897,7 +893,7 @@ assign_keys(struct stitch *s)
 	if (s->has_prior) {
 		pk = xmalloc(s->n * sizeof *pk);
 		for (uint32_t i = 0; i < s->n; i++)
-			if (!s->nd[i].junk && s->nd[i].prior != NO_KEY)
+			if (!s->nd[i].st.junk && s->nd[i].prior != NO_KEY)
 				pk[npk++] =
 				    (uint64_t)find(s, i) << 32 | s->nd[i].prior;
 		qsort(pk, npk, sizeof *pk, u64_cmp);
@@ -1018,8 +1014,8 @@ stitch_resolve(struct stitch *s)
 	}
 	if (s->c.max_degree > 0)
 		for (size_t i = 0; i < n; i++)
-			if (!s->nd[i].junk && s->degree[i] > s->c.max_degree)
-				s->nd[i].junk = JUNK_MAX_DEGREE;
+			if (!s->nd[i].st.junk && s->degree[i] > s->c.max_degree)
+				s->nd[i].st.junk = JUNK_MAX_DEGREE;
 	/*
 	 * A person has a handful of e-mails, phones or cards, but may have
 	 * dozens of cookies: a value linked to many values of one
@@ -1052,12 +1048,12 @@ stitch_resolve(struct stitch *s)
 		s->hub_type = xcalloc(n, 1);
 		s->hub_count = xcalloc(n, sizeof *s->hub_count);
 		for (size_t i = 0; i < n; i++) {
-			if (s->nd[i].junk)
+			if (s->nd[i].st.junk)
 				continue;
 			for (size_t t = 0; t < nt; t++)
 				if (!s->c.anonymous[t] &&
 				    cnt[i * nt + t] > s->c.max_per_type) {
-					s->nd[i].junk = JUNK_PER_TYPE;
+					s->nd[i].st.junk = JUNK_PER_TYPE;
 					s->hub_type[i] = (uint8_t)t;
 					s->hub_count[i] = cnt[i * nt + t];
 					break;
@@ -1072,7 +1068,7 @@ stitch_resolve(struct stitch *s)
 			head[k] = STITCH_NONE;
 		for (uint32_t i = 0; i < n; i++) {
 			uint32_t k = s->nd[i].prior;
-			if (k == NO_KEY || s->nd[i].junk)
+			if (k == NO_KEY || s->nd[i].st.junk)
 				continue;
 			if (head[k] == STITCH_NONE) {
 				head[k] = i;
@@ -1099,7 +1095,7 @@ stitch_resolve(struct stitch *s)
 			__builtin_prefetch(&s->parent[f->a]);
 			__builtin_prefetch(&s->parent[f->b]);
 		}
-		if (s->nd[l->a].junk || s->nd[l->b].junk)
+		if (s->nd[l->a].st.junk || s->nd[l->b].st.junk)
 			continue;
 		uint32_t ra = find(s, l->a), rb = find(s, l->b);
 		if (ra == rb)
@@ -1117,7 +1113,7 @@ stitch_resolve(struct stitch *s)
 	s->pkey = xmalloc((n ? n : 1) * sizeof *s->pkey);
 	mem_hugepages(s->pkey, (n ? n : 1) * sizeof *s->pkey);
 	for (uint32_t i = 0; i < n; i++)
-		s->pkey[i] = s->nd[i].junk ? NULL
+		s->pkey[i] = s->nd[i].st.junk ? NULL
 		    : s->shared[i]
 		    ? shared_mark
 		    : strtab_str(s->keys, s->key[find(s, i)], NULL);
@@ -1196,9 +1192,9 @@ stitch_stats(const struct stitch *s, struct stitch_stats *st)
 	st->refused = s->nref;
 	st->shared = s->nshared;
 	for (size_t i = 0; i < s->n; i++) {
-		if (s->nd[i].junk) {
+		if (s->nd[i].st.junk) {
 			st->junk++;
-			st->junk_by[s->nd[i].junk]++;
+			st->junk_by[s->nd[i].st.junk]++;
 		} else if (s->parent[i] == i) {
 			st->persons++;
 			if (s->size[i] > st->largest)
@@ -1230,10 +1226,10 @@ stitch_node_info(
 	if (!out->junk && s->resolved)
 		out->person = strtab_str(
 		    s->keys, s->key[find((struct stitch *)s, node)], NULL);
-	const struct seen *p = seen_of(s, node);
-	out->first = s->settled ? s->nd[node].first : p->first;
-	out->last = s->settled ? s->nd[node].last : p->last;
-	out->rows = s->settled ? s->nd[node].rows : p->rows;
+	const struct seen *st = state(s, node);
+	out->first = st->first;
+	out->last = st->last;
+	out->rows = st->rows;
 	out->degree = s->degree ? s->degree[node] : 0;
 	out->hub_type = s->hub_type ? s->hub_type[node] : 0;
 	out->hub_count = s->hub_count ? s->hub_count[node] : 0;
@@ -1286,12 +1282,12 @@ stitch_persons(const struct stitch *s, stitch_person_fn fn, void *ctx)
 	uint32_t *slot = xmalloc((s->n ? s->n : 1) * sizeof *slot);
 	size_t nroots = 0;
 	for (size_t i = 0; i < s->n; i++)
-		slot[i] = !s->nd[i].junk && s->parent[i] == i
+		slot[i] = !s->nd[i].st.junk && s->parent[i] == i
 		    ? (uint32_t)nroots++
 		    : STITCH_NONE;
 	uint32_t *count = xcalloc((nroots ? nroots : 1) * nt, sizeof *count);
 	for (uint32_t i = 0; i < s->n; i++)
-		if (!s->nd[i].junk)
+		if (!s->nd[i].st.junk)
 			count[(size_t)slot[find((struct stitch *)s, i)] * nt +
 			    s->nd[i].type]++;
 	for (uint32_t i = 0; i < s->n; i++) {

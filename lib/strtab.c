@@ -224,12 +224,9 @@ intern(struct strtab *t, const char *s, size_t n, uint64_t h, int *added,
 	if (added)
 		*added = 0;
 	if (t->slot[i]) {
-		char *r = record(t, (t->slot[i] & POS_MASK) - 1);
 		if (payload)
-			*payload = r + HEAD;
-		uint32_t id;
-		memcpy(&id, r, 4);
-		return id;
+			*payload = record(t, (t->slot[i] & POS_MASK) - 1) + HEAD;
+		return slot_id(t, t->slot[i]);
 	}
 	if (n > UINT32_MAX - HEAD - t->payload - 8 || t->nent == UINT32_MAX - 1)
 		err_die("too many or too long strings");
