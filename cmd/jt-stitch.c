@@ -373,12 +373,12 @@ struct batch {
 	size_t toff[BATCH + 1]; /* row texts in text */
 	uint8_t spanned[BATCH]; /* the row's text is a file's line: */
 	struct rowspan span[BATCH];
-	uint32_t span_len[BATCH];
 	struct buf text;
 	/* values: type, row, and in vals their key (stitch_key: the type,
-	 * then the value's vlen bytes) and its hash, made by the reader */
+	 * then the value's vklen - 1 bytes) and its hash, made by the
+	 * reader */
 	uint8_t *vtype;
-	size_t *vrow, *voff, *vlen, *vklen;
+	size_t *vrow, *voff, *vklen;
 	uint64_t *vhash;
 	int64_t *vts;
 	const char **vkey;
@@ -386,8 +386,9 @@ struct batch {
 	uint8_t *vjunk;
 	struct buf vals;
 	uint32_t *nodes; /* BATCH * nt */
-	/* pass 2: each row's text is text[toff, toff + len): its first
-	 * tslen bytes, the person, then the bytes from skip */
+	/* a row's length (pass 1: of a spanned row's line); pass 2: each
+	 * row's text is text[toff, toff + len): its first tslen bytes, the
+	 * person, then the bytes from skip */
 	uint32_t len[BATCH], skip[BATCH];
 	const char *row[BATCH]; /* the row's text */
 	struct buf lines;       /* the spanned rows' lines, read from files */
@@ -422,7 +423,6 @@ batch_init(struct batch *b, size_t nt)
 	b->vtype = xmalloc(k);
 	b->vrow = xmalloc(k * sizeof *b->vrow);
 	b->voff = xmalloc(k * sizeof *b->voff);
-	b->vlen = xmalloc(k * sizeof *b->vlen);
 	b->vklen = xmalloc(k * sizeof *b->vklen);
 	b->vhash = xmalloc(k * sizeof *b->vhash);
 	b->vkey = xmalloc(k * sizeof *b->vkey);
@@ -438,7 +438,6 @@ batch_free(struct batch *b)
 	free(b->vtype);
 	free(b->vrow);
 	free(b->voff);
-	free(b->vlen);
 	free(b->vklen);
 	free(b->vhash);
 	free(b->vkey);
@@ -492,7 +491,7 @@ spool_row(struct run *run, const struct batch *b, size_t r)
 	struct spool_state *st = &run->spw;
 	unsigned char *p = st->hdr + 2;
 	int spanned = b->spanned[r];
-	size_t len = spanned ? b->span_len[r] : b->toff[r + 1] - b->toff[r];
+	size_t len = spanned ? b->len[r] : b->toff[r + 1] - b->toff[r];
 	p += varint_put(p, len);
 	p += varint_put(p, (uint64_t)b->tslen[r] << 1 | (uint64_t)spanned);
 	p += varint_put(p,
@@ -596,7 +595,6 @@ fill_batch(struct reader *rd, struct batch *b)
 			b->vtype[k] = (uint8_t)t;
 			b->vrow[k] = r;
 			b->voff[k] = b->vals.len;
-			b->vlen[k] = n;
 			b->vts[k] = ts;
 			buf_reserve(&b->vals, n + 1);
 			char *key = b->vals.data + b->vals.len;
@@ -634,7 +632,7 @@ fill_batch(struct reader *rd, struct batch *b)
 				 */
 				b->spanned[r] = 1;
 				b->tslen[r] = (uint32_t)tn;
-				b->span_len[r] = (uint32_t)rawlen;
+				b->len[r] = (uint32_t)rawlen;
 				b->span[r].off = off;
 				b->span[r].skip =
 				    (uint32_t)(personcol < 0 ? tn
