@@ -382,6 +382,57 @@ test_many_links_in_time_order(void **state)
 	many_links((int64_t)1 << 30);
 }
 
+/*
+ * Limits are checked only in components over a limit (merge_links): a
+ * clean person and a household in one graph, with a previous key inside
+ * the household, in two input orders: the same persons, merges and
+ * refusals as merging every link in time order gives.
+ */
+static void
+test_limits_where_needed(void **state)
+{
+	(void)state;
+	uint32_t n[NT];
+	for (int order = 0; order < 2; order++) {
+		struct stitch *s = graph(1, 50, 0);
+		uint32_t u3 = stitch_node(s, T_USER, "u3", 2, INT64_MIN, NULL);
+		uint32_t e4 = stitch_node(s, T_EMAIL, "e4", 2, INT64_MIN, NULL);
+		stitch_prior(s, u3, "pk", 1, 2);
+		stitch_prior(s, e4, "pk", 1, 2);
+		struct {
+			const char *u, *e, *c;
+			int64_t t;
+		} r[] = {
+			{ "u1", NULL, "c1", 10 },
+			{ NULL, "e1", "c1", 20 },
+			{ "u1", "e1", NULL, 30 },
+			{ "u2", NULL, "c2", 100 },
+			{ "u3", NULL, "c2", 200 }, /* refused: two accounts */
+			{ NULL, "e2", "c2", 50 },
+			{ NULL, "e4", "c2", 300 }, /* refused: u3's person */
+		};
+		size_t nr = sizeof r / sizeof *r;
+		for (size_t i = 0; i < nr; i++) {
+			size_t k = order ? nr - 1 - i : i;
+			row(s, r[k].u, r[k].e, r[k].c, r[k].t, i, n);
+		}
+		stitch_resolve(s);
+		struct stitch_stats st;
+		stitch_stats(s, &st);
+		assert_int_equal(st.merges, 4);
+		assert_int_equal(stitch_nrefused(s), 2);
+		const char *p1 = person(s, "u1", NULL, NULL, 0);
+		assert_string_equal(p1, person(s, NULL, "e1", NULL, 0));
+		assert_string_equal(p1, person(s, NULL, NULL, "c1", 0));
+		const char *p2 = person(s, "u2", NULL, NULL, 0);
+		assert_string_equal(p2, person(s, NULL, "e2", NULL, 0));
+		assert_string_not_equal(p1, p2);
+		assert_string_equal(person(s, "u3", NULL, NULL, 0), "pk");
+		assert_string_equal(person(s, NULL, "e4", NULL, 0), "pk");
+		stitch_free(s);
+	}
+}
+
 int
 main(void)
 {
@@ -394,6 +445,7 @@ main(void)
 		cmocka_unit_test(test_spool),
 		cmocka_unit_test(test_links),
 		cmocka_unit_test(test_many_links_in_time_order),
+		cmocka_unit_test(test_limits_where_needed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
