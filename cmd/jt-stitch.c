@@ -392,9 +392,8 @@ struct batch {
 	uint32_t len[BATCH], skip[BATCH];
 	const char *row[BATCH]; /* the row's text */
 	struct buf lines;       /* the spanned rows' lines, read from files */
-	const char *person[BATCH];
-	size_t plen[BATCH];
 	struct range rg[BATCH];
+	struct buf out; /* pass 2: the rows as written, persons filled */
 };
 
 /* Pass 1's batches: one per stage of its pipeline, and one more. */
@@ -448,6 +447,7 @@ batch_free(struct batch *b)
 	buf_free(&b->text);
 	buf_free(&b->lines);
 	buf_free(&b->vals);
+	buf_free(&b->out);
 }
 
 static enum stitch_junk
@@ -1225,6 +1225,10 @@ read_back(void *ctx, void *bp)
 	return n == BATCH || lines >= (16u << 20);
 }
 
+/*
+ * Finds each row's person and lays the rows out as they are written, so
+ * that the writing thread only writes (the copies were half its work).
+ */
 static void
 find_persons(void *ctx, void *bp)
 {
@@ -1237,16 +1241,34 @@ find_persons(void *ctx, void *bp)
 	for (size_t r = 0; r < n && r < AHEAD; r++)
 		for (size_t t = 0; t < nt; t++)
 			stitch_prefetch_key(run->g, b->nodes[r * nt + t]);
+	struct buf *o = &b->out;
+	buf_clear(o);
 	for (size_t r = 0; r < n; r++) {
 		if (r + AHEAD < n)
 			for (size_t t = 0; t < nt; t++)
 				stitch_prefetch_key(
 				    run->g, b->nodes[(r + AHEAD) * nt + t]);
-		b->plen[r] = 0;
-		b->person[r] = stitch_person(
-		    run->g, b->nodes + r * nt, nt, b->ts[r], &b->plen[r]);
-		if (!b->person[r])
+		size_t plen = 0;
+		const char *person = stitch_person(
+		    run->g, b->nodes + r * nt, nt, b->ts[r], &plen);
+		if (!person) {
 			run->no_id++;
+			plen = 0;
+		}
+		const char *text = b->row[r];
+		size_t head = b->tslen[r], tail = b->len[r] - b->skip[r];
+		buf_reserve(o, head + plen + tail + 2);
+		char *p = o->data + o->len;
+		memcpy(p, text, head);
+		p += head;
+		*p++ = ',';
+		if (plen)
+			memcpy(p, person, plen); /* (person is not NULL) */
+		p += plen;
+		memcpy(p, text + b->skip[r], tail);
+		p += tail;
+		*p++ = '\n';
+		o->len = (size_t)(p - o->data);
 	}
 }
 
@@ -1255,15 +1277,7 @@ write_rows(void *ctx, void *bp)
 {
 	struct pass2 *p = ctx;
 	struct batch *b = bp;
-	for (size_t r = 0; r < b->nrows; r++) {
-		const char *text = b->row[r];
-		io_write(p->out, text, b->tslen[r]);
-		io_putc(p->out, ',');
-		if (b->person[r])
-			io_write(p->out, b->person[r], b->plen[r]);
-		io_write(p->out, text + b->skip[r], b->len[r] - b->skip[r]);
-		io_putc(p->out, '\n');
-	}
+	io_write(p->out, b->out.data, b->out.len);
 	p->written += b->nrows;
 }
 

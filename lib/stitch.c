@@ -517,11 +517,11 @@ stitch_links(struct stitch *s, size_t nrows, size_t width,
 /* The pkey of a shared node (its events go by time). */
 static const char shared_mark[] = "";
 
+/* The id of key k[0..n), *added set when it is new. */
 static uint32_t
-key_id(struct stitch *s, const char *key)
+key_add(struct stitch *s, const char *key, size_t n, int *added)
 {
-	int added;
-	uint32_t k = strtab_intern(s->keys, key, strlen(key), &added);
+	uint32_t k = strtab_intern(s->keys, key, n, added);
 	if (k >= s->key_cap) {
 		size_t cap = s->key_cap ? 2 * s->key_cap : 1024;
 		while (cap <= k)
@@ -530,9 +530,16 @@ key_id(struct stitch *s, const char *key)
 		    xreallocarray(s->key_first, cap, sizeof(int64_t));
 		s->key_cap = cap;
 	}
-	if (added)
+	if (*added)
 		s->key_first[k] = INT64_MAX;
 	return k;
+}
+
+static uint32_t
+key_id(struct stitch *s, const char *key)
+{
+	int added;
+	return key_add(s, key, strlen(key), &added);
 }
 
 void
@@ -936,14 +943,15 @@ assign_keys(struct stitch *s)
 		buf_add(&b, v + 1, n - 1);
 		uint64_t h = strtab_hash(b.data, b.len);
 		for (;;) {
-			char key[18];
+			char key[17];
 			key[0] = 'p';
 			for (int d = 0; d < 16; d++)
 				key[1 + d] =
 				    "0123456789abcdef"[h >> (60 - 4 * d) & 15];
-			key[17] = '\0';
-			if (strtab_find(s->keys, key, 17) == UINT32_MAX) {
-				s->key[i] = key_id(s, key);
+			int added;
+			uint32_t k = key_add(s, key, 17, &added);
+			if (added) {
+				s->key[i] = k;
 				break;
 			}
 			h = mix(h + 1); /* taken (practically never) */
