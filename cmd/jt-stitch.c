@@ -599,7 +599,7 @@ fill_batch(struct reader *rd, struct batch *b)
 			buf_reserve(&b->vals, n + 1);
 			char *key = b->vals.data + b->vals.len;
 			b->vklen[k] = stitch_key(key, t, v, n);
-			b->vhash[k] = stitch_key_hash(key, b->vklen[k]);
+			b->vhash[k] = stitch_key_hash(t, v, n);
 			b->vals.len += b->vklen[k];
 		}
 		io_progress(run->seq, evin_bytes(e));

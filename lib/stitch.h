@@ -88,7 +88,8 @@ void stitch_nodes_keyed(struct stitch *s, size_t k, const uint8_t *type,
 /* Writes the key of value v[0..n) of type t at out (n + 1 bytes); returns
  * its length. */
 size_t stitch_key(char *out, size_t t, const char *v, size_t n);
-uint64_t stitch_key_hash(const char *key, size_t n);
+/* The hash of the key of value v[0..n) of type t, made from the value. */
+uint64_t stitch_key_hash(size_t t, const char *v, size_t n);
 
 /*
  * The identifiers of one row, in priority order of their types (at most
