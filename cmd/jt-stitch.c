@@ -1133,8 +1133,9 @@ read_span(struct run *run, int32_t f, uint64_t off, size_t n, char *p)
 /*
  * Pass 2 is a pipeline too: one thread reads rows back from the spool
  * (and the spanned ones from their files), the next finds each row's
- * person, the main thread writes them.  The person lookups are prefetched
- * a batch ahead: the node's answer, then 16 rows ahead its key.
+ * person, the main thread writes them.  The person lookups are prefetched:
+ * 32 rows ahead the answer of the row's first identifier, 16 rows ahead
+ * its key.
  */
 struct pass2 {
 	struct run *run;
@@ -1235,19 +1236,19 @@ find_persons(void *ctx, void *bp)
 	struct run *run = ((struct pass2 *)ctx)->run;
 	struct batch *b = bp;
 	size_t nt = run->ic.n, n = b->nrows;
-	for (size_t i = 0; i < n * nt; i++)
-		stitch_prefetch_person(run->g, b->nodes[i]);
 	enum { AHEAD = 16 };
+	for (size_t r = 0; r < n && r < 2 * AHEAD; r++)
+		stitch_prefetch_person(run->g, b->nodes + r * nt, nt);
 	for (size_t r = 0; r < n && r < AHEAD; r++)
-		for (size_t t = 0; t < nt; t++)
-			stitch_prefetch_key(run->g, b->nodes[r * nt + t]);
+		stitch_prefetch_key(run->g, b->nodes + r * nt, nt);
 	struct buf *o = &b->out;
 	buf_clear(o);
 	for (size_t r = 0; r < n; r++) {
+		if (r + 2 * AHEAD < n)
+			stitch_prefetch_person(
+			    run->g, b->nodes + (r + 2 * AHEAD) * nt, nt);
 		if (r + AHEAD < n)
-			for (size_t t = 0; t < nt; t++)
-				stitch_prefetch_key(
-				    run->g, b->nodes[(r + AHEAD) * nt + t]);
+			stitch_prefetch_key(run->g, b->nodes + (r + AHEAD) * nt, nt);
 		size_t plen = 0;
 		const char *person = stitch_person(
 		    run->g, b->nodes + r * nt, nt, b->ts[r], &plen);

@@ -1234,18 +1234,30 @@ stitch_resolve(struct stitch *s)
 	s->resolved = 1;
 }
 
-void
-stitch_prefetch_person(const struct stitch *s, uint32_t node)
+/* The first identifier of a row, or STITCH_NONE. */
+static uint32_t
+first_node(const uint32_t *nodes, size_t n)
 {
-	if (node != STITCH_NONE)
-		__builtin_prefetch(&s->pkey[node]);
+	for (size_t i = 0; i < n; i++)
+		if (nodes[i] != STITCH_NONE)
+			return nodes[i];
+	return STITCH_NONE;
 }
 
 void
-stitch_prefetch_key(const struct stitch *s, uint32_t node)
+stitch_prefetch_person(const struct stitch *s, const uint32_t *nodes, size_t n)
 {
-	if (node != STITCH_NONE && s->pkey[node])
-		__builtin_prefetch(s->pkey[node]);
+	uint32_t x = first_node(nodes, n);
+	if (x != STITCH_NONE)
+		__builtin_prefetch(&s->pkey[x]);
+}
+
+void
+stitch_prefetch_key(const struct stitch *s, const uint32_t *nodes, size_t n)
+{
+	uint32_t x = first_node(nodes, n);
+	if (x != STITCH_NONE && s->pkey[x])
+		__builtin_prefetch(s->pkey[x]);
 }
 
 const char *

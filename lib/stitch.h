@@ -139,13 +139,16 @@ void stitch_resolve(struct stitch *s);
  */
 const char *stitch_person(
     struct stitch *s, const uint32_t *nodes, size_t n, int64_t ts, size_t *len);
-/* A hint before stitch_person: the answer for node will be needed soon. */
-void stitch_prefetch_person(const struct stitch *s, uint32_t node);
 /*
- * The second hint, once stitch_prefetch_person's line has come in: the
- * key string itself.
+ * Hints before stitch_person of a row of n nodes: its answer will be
+ * needed soon, then (once that line has come in) the key string itself.
+ * Only the row's first identifier is fetched: it is the answer unless it
+ * is junk or shared, so fetching the others too tripled the misses.
  */
-void stitch_prefetch_key(const struct stitch *s, uint32_t node);
+void stitch_prefetch_person(
+    const struct stitch *s, const uint32_t *nodes, size_t n);
+void stitch_prefetch_key(
+    const struct stitch *s, const uint32_t *nodes, size_t n);
 
 /* ---- reports ---- */
 
