@@ -16,15 +16,46 @@
 #define NO_KEY UINT32_MAX
 
 /*
- * A link between two nodes a < b, kept once.  Within one row, links are
- * ordered by the types of their ends (a row has one value per type), so
- * the row's input order seq is all the tie-break needs.
+ * A link between two nodes a < b, with the times it was first and last
+ * seen, the input order of the row it was first seen on and its rows.
+ * Within one row, links are ordered by the types of their ends (a row has
+ * one value per type), so the row's input order seq is all the tie-break
+ * needs.
  */
 struct link {
 	uint32_t a, b;
-	int64_t first, last; /* times first and last seen */
-	uint32_t seq;        /* input order of the row first seen on */
+	int64_t first, last;
+	uint32_t seq;
 	uint32_t rows;
+};
+
+/*
+ * Most rows repeat an earlier row's identifiers (a person's account,
+ * e-mail and cookie, again and again), so the graph keeps each distinct
+ * set of a row's identifiers once, with the times, input order and rows
+ * of a link, and each link once as a bare pair of nodes.  A row costs one
+ * lookup of its set, not one per pair of identifiers (a third of the
+ * lookups with three identifiers a row); a set's pairs are looked up when
+ * the set is new.  Resolving needs the links' times only where limits
+ * make the order of merges matter (merge_links), and finds them there
+ * from the sets.
+ */
+struct set {
+	int64_t first, last;
+	uint32_t seq, rows;
+	uint32_t n;      /* nodes, two or more: */
+	uint32_t node[]; /* in priority order of their types */
+};
+
+/* The bytes of a set of n nodes (sets are 8-byte aligned). */
+static size_t
+set_bytes(size_t n)
+{
+	return (sizeof(struct set) + n * sizeof(uint32_t) + 7) & ~(size_t)7;
+}
+
+struct pair {
+	uint32_t a, b;
 };
 
 /*
@@ -50,8 +81,12 @@ struct stitch {
 	size_t limited[MAX_TYPES]; /* types with a limit */
 	struct strtab *ids;        /* type byte + value -> node */
 	struct buf scratch;
-	/* batches: key offsets, hashes, pairs */
-	struct link *bpair;
+	/* batches: rows with a set (index, hash), new sets' pairs */
+	size_t *brow, *boff, *blen; /* row, its set in bset */
+	struct buf bset;
+	uint64_t *bsh;
+	size_t brcap;
+	struct pair *bpair;
 	uint64_t *bph; /* their link_mix */
 	size_t bpcap;
 	void **bpay;   /* interned values' struct seen */
@@ -80,13 +115,23 @@ struct stitch {
 			      shared_mark: one lookup, no strtab_str */
 	uint32_t *lim;     /* n * nlimited distinct-value counts (roots) */
 
-	/* links: a dense array, found through an open-addressing table of
-	 * indexes and tags (8 bytes a slot rather than a whole link) */
-	struct link *lk; /* lkv's bytes */
+	/* sets and links: dense arrays, each found through an
+	 * open-addressing table of indexes and tags (8 bytes a slot rather
+	 * than a whole record) */
+	char *st;       /* stv's bytes: the sets, one after another */
+	struct vmem stv;
+	size_t nst, stlen, stcap; /* sets, bytes used, bytes reserved */
+	uint64_t *sslot; /* tag << 32 | offset / 8 + 1, 0 for empty */
+	size_t nsslots;
+	struct pair *lk; /* lkv's bytes */
 	struct vmem lkv;
 	size_t nlk, lkcap;
-	uint64_t *slot; /* tag << 32 | index + 1, 0 for empty */
+	uint64_t *slot;
 	size_t nslots;
+	/* after resolving: the links of components over a limit, with their
+	 * times, in time order (merge_links) */
+	struct link *dlk;
+	size_t ndlk;
 
 	/* previous map */
 	struct strtab *keys; /* key strings */
@@ -126,6 +171,7 @@ stitch_new(const struct stitch_conf *c)
 	size_t big = sizeof(size_t) >= 8 ? (size_t)1 << 36 : (size_t)1 << 28;
 	vmem_init(&s->ndv, big);
 	vmem_init(&s->lkv, big);
+	vmem_init(&s->stv, big);
 	return s;
 }
 
@@ -137,8 +183,16 @@ stitch_free(struct stitch *s)
 	strtab_free(s->ids);
 	strtab_free(s->keys);
 	buf_free(&s->scratch);
+	free(s->brow);
+	buf_free(&s->bset);
+	free(s->boff);
+	free(s->blen);
+	free(s->bsh);
 	free(s->bpair);
 	free(s->bph);
+	free(s->dlk);
+	vmem_free(&s->stv);
+	free(s->sslot);
 	free(s->bpay);
 	free(s->badd);
 	vmem_free(&s->ndv);
@@ -370,53 +424,97 @@ link_mix(uint32_t a, uint32_t b)
 	return mix((uint64_t)a << 32 | b);
 }
 
+/* A set's hash, the same way. */
+static uint64_t
+set_mix(const uint32_t *node, size_t nt)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL;
+	size_t i = 0;
+	for (; i + 2 <= nt; i += 2)
+		h = mix(h ^ ((uint64_t)node[i] << 32 | node[i + 1]));
+	if (i < nt)
+		h = mix(h ^ node[i]);
+	return h;
+}
+
 static uint64_t
 slot_value(uint64_t hash, size_t index)
 {
 	return (hash >> 32 << 32) | ((uint64_t)index + 1);
 }
 
-static void
-slots_grow(struct stitch *s)
+/* The set at offset 8 * at. */
+static struct set *
+set_at(const struct stitch *s, size_t at)
 {
-	size_t n = s->nslots ? 2 * s->nslots : 4096;
-	free(s->slot);
-	s->slot = xcalloc(n, sizeof *s->slot);
-	s->nslots = n;
-	mem_hugepages(s->slot, n * sizeof *s->slot);
-	for (size_t i = 0; i < s->nlk; i++) {
-		uint64_t x = link_mix(s->lk[i].a, s->lk[i].b);
-		size_t h = x & (n - 1);
-		while (s->slot[h])
-			h = (h + 1) & (n - 1);
-		s->slot[h] = slot_value(x, i);
+	return (struct set *)(void *)(s->st + 8 * at);
+}
+
+/* Puts a record of hash x, at index or offset i, in a table of n slots. */
+static void
+slot_put(uint64_t *slot, size_t n, uint64_t x, size_t i)
+{
+	size_t h = x & (n - 1);
+	while (slot[h])
+		h = (h + 1) & (n - 1);
+	slot[h] = slot_value(x, i);
+}
+
+static uint64_t *
+slots_alloc(size_t n)
+{
+	uint64_t *slot = xcalloc(n, sizeof *slot);
+	mem_hugepages(slot, n * sizeof *slot);
+	return slot;
+}
+
+/* The size of a table with room for k records (at most 3/4 full). */
+static size_t
+slots_for(size_t have, size_t k)
+{
+	size_t n = have ? have : 4096;
+	while (4 * (k + 1) > 3 * n)
+		n *= 2;
+	return n;
+}
+
+/* Room in the tables for k more links and sets. */
+static void
+room(struct stitch *s, size_t links, size_t sets)
+{
+	size_t n = slots_for(s->nslots, s->nlk + links);
+	if (n != s->nslots) {
+		free(s->slot);
+		s->slot = slots_alloc(n);
+		s->nslots = n;
+		for (size_t i = 0; i < s->nlk; i++)
+			slot_put(s->slot, n, link_mix(s->lk[i].a, s->lk[i].b), i);
+	}
+	n = slots_for(s->nsslots, s->nst + sets);
+	if (n != s->nsslots) {
+		free(s->sslot);
+		s->sslot = slots_alloc(n);
+		s->nsslots = n;
+		for (size_t at = 0; at < s->stlen / 8;) {
+			const struct set *t = set_at(s, at);
+			slot_put(s->sslot, n, set_mix(t->node, t->n), at);
+			at += set_bytes(t->n) / 8;
+		}
 	}
 }
 
-/*
- * Link a < b seen at ts on row seq; x is its link_mix, and the table has
- * room for one more (at most 3/4 full after it).
- */
+/* Link a < b, whose link_mix is x, unless it is there already. */
 static void
-link_add(struct stitch *s, uint32_t a, uint32_t b, int64_t ts, uint32_t seq,
-    uint64_t x)
+link_add(struct stitch *s, uint32_t a, uint32_t b, uint64_t x)
 {
 	size_t mask = s->nslots - 1, h = x & mask;
 	for (;;) {
 		uint64_t v = s->slot[h];
 		if (v == 0)
 			break;
-		struct link *l = &s->lk[(uint32_t)v - 1];
-		if ((v ^ x) >> 32 == 0 && l->a == a && l->b == b) {
-			if (ts < l->first || (ts == l->first && seq < l->seq)) {
-				l->first = ts;
-				l->seq = seq;
-			}
-			if (ts > l->last)
-				l->last = ts;
-			l->rows++;
+		const struct pair *l = &s->lk[(uint32_t)v - 1];
+		if ((v ^ x) >> 32 == 0 && l->a == a && l->b == b)
 			return;
-		}
 		h = (h + 1) & mask;
 	}
 	if (s->nlk == UINT32_MAX - 1)
@@ -425,15 +523,85 @@ link_add(struct stitch *s, uint32_t a, uint32_t b, int64_t ts, uint32_t seq,
 		s->lkcap = s->lkcap ? s->lkcap + s->lkcap / 2 : 4096;
 		vmem_need(&s->lkv, s->nlk * sizeof *s->lk,
 		    s->lkcap * sizeof *s->lk);
-		s->lk = (struct link *)(void *)s->lkv.data;
+		s->lk = (struct pair *)(void *)s->lkv.data;
 	}
-	struct link *l = &s->lk[s->nlk++];
-	l->a = a;
-	l->b = b;
-	l->first = l->last = ts;
-	l->seq = seq;
-	l->rows = 1;
-	s->slot[h] = slot_value(x, s->nlk - 1);
+	s->lk[s->nlk].a = a;
+	s->lk[s->nlk].b = b;
+	s->slot[h] = slot_value(x, s->nlk++);
+}
+
+/* Whether two sets of n nodes are the same (a loop: a call of memcmp
+ * cost more than comparing a few words). */
+static int
+same_nodes(const uint32_t *a, const uint32_t *b, size_t n)
+{
+	uint32_t d = 0;
+	for (size_t i = 0; i < n; i++)
+		d |= a[i] ^ b[i];
+	return d == 0;
+}
+
+/*
+ * A row's set, its n nodes node[] (hash x), seen at ts on row seq: its
+ * times and rows updated, or a new set, whose pairs are then added to the
+ * batch's (np of them).
+ */
+static void
+set_add(struct stitch *s, const uint32_t *node, size_t n, uint64_t x,
+    int64_t ts, uint32_t seq, size_t *np)
+{
+	size_t mask = s->nsslots - 1, h = x & mask;
+	for (;;) {
+		uint64_t v = s->sslot[h];
+		if (v == 0)
+			break;
+		struct set *t = set_at(s, (uint32_t)v - 1);
+		if ((v ^ x) >> 32 == 0 && t->n == n &&
+		    same_nodes(t->node, node, n)) {
+			if (ts < t->first || (ts == t->first && seq < t->seq)) {
+				t->first = ts;
+				t->seq = seq;
+			}
+			if (ts > t->last)
+				t->last = ts;
+			t->rows += t->rows < UINT32_MAX;
+			return;
+		}
+		h = (h + 1) & mask;
+	}
+	size_t size = set_bytes(n);
+	if ((s->stlen + size) / 8 >= UINT32_MAX - 1)
+		err_die("more than 32 GB of sets of identifiers");
+	if (s->stlen + size > s->stcap) {
+		s->stcap = s->stcap ? s->stcap + s->stcap / 2 : 1 << 16;
+		vmem_need(&s->stv, s->stlen, s->stcap);
+		s->st = s->stv.data;
+	}
+	size_t at = s->stlen / 8;
+	struct set *t = set_at(s, at);
+	t->first = t->last = ts;
+	t->seq = seq;
+	t->rows = 1;
+	t->n = (uint32_t)n;
+	memcpy(t->node, node, n * sizeof *node);
+	s->stlen += size;
+	s->nst++;
+	s->sslot[h] = slot_value(x, at);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++) {
+			if (node[i] == node[j])
+				continue;
+			if (*np == s->bpcap) {
+				s->bpcap = s->bpcap ? 2 * s->bpcap : 256;
+				s->bpair = xreallocarray(
+				    s->bpair, s->bpcap, sizeof *s->bpair);
+				s->bph = xreallocarray(
+				    s->bph, s->bpcap, sizeof *s->bph);
+			}
+			struct pair *p = &s->bpair[(*np)++];
+			p->a = node[i] < node[j] ? node[i] : node[j];
+			p->b = node[i] < node[j] ? node[j] : node[i];
+		}
 }
 
 void
@@ -444,64 +612,83 @@ stitch_row(
 }
 
 /*
- * The links of the rows; junk nodes are skipped when check_junk, else the
- * caller has left them out (and the node records are not read at all).
+ * The sets and links of the rows; junk nodes are left out when
+ * check_junk, else the caller has left them out (and the node records
+ * are not read at all).  The lookups of a batch are prefetched a few
+ * ahead: the sets' slots and records, then the new links' slots and
+ * records.
  */
 static void
 rows_links(struct stitch *s, size_t nrows, size_t width, const uint32_t *nodes,
     const int64_t *ts, const uint64_t *seq, int check_junk)
 {
-	size_t np = 0;
+	size_t nt = s->c.ntypes;
+	if (width != nt)
+		err_die("internal error: rows of %zu identifiers, not %zu",
+		    width, nt);
+	if (nrows > s->brcap) {
+		s->brcap = nrows;
+		s->brow = xreallocarray(s->brow, nrows, sizeof *s->brow);
+		s->boff = xreallocarray(s->boff, nrows, sizeof *s->boff);
+		s->blen = xreallocarray(s->blen, nrows, sizeof *s->blen);
+		s->bsh = xreallocarray(s->bsh, nrows, sizeof *s->bsh);
+	}
+	/* the rows with two identifiers or more: their sets (the nodes
+	 * but none and junk ones, in order) and their hashes */
+	buf_clear(&s->bset);
+	buf_reserve(&s->bset, nrows * nt * sizeof(uint32_t));
+	uint32_t *x = (uint32_t *)(void *)s->bset.data;
+	size_t nr = 0, nx = 0;
 	for (size_t r = 0; r < nrows; r++) {
-		const uint32_t *x = nodes + r * width;
-		for (size_t i = 0; i < width; i++) {
-			if (x[i] == STITCH_NONE ||
-			    (check_junk && stitch_junk(s, x[i]) != JUNK_NO))
-				continue;
-			for (size_t j = i + 1; j < width; j++) {
-				if (x[j] == STITCH_NONE ||
-				    (check_junk &&
-					stitch_junk(s, x[j]) != JUNK_NO) ||
-				    x[j] == x[i])
-					continue;
-				if (np == s->bpcap) {
-					s->bpcap =
-					    s->bpcap ? 2 * s->bpcap : 256;
-					s->bpair = xreallocarray(s->bpair,
-					    s->bpcap, sizeof *s->bpair);
-					s->bph = xreallocarray(
-					    s->bph, s->bpcap, sizeof *s->bph);
-				}
-				struct link *p = &s->bpair[np++];
-				p->a = x[i] < x[j] ? x[i] : x[j];
-				p->b = x[i] < x[j] ? x[j] : x[i];
-				p->first = ts[r];
-				p->seq = seq[r] > UINT32_MAX ? UINT32_MAX
-							     : (uint32_t)seq[r];
-			}
+		const uint32_t *v = nodes + r * nt;
+		size_t k = 0;
+		for (size_t i = 0; i < nt; i++)
+			if (v[i] != STITCH_NONE &&
+			    (!check_junk || stitch_junk(s, v[i]) == JUNK_NO))
+				x[nx + k++] = v[i];
+		if (k < 2)
+			continue;
+		s->brow[nr] = r;
+		s->boff[nr] = nx;
+		s->blen[nr] = k;
+		s->bsh[nr++] = set_mix(x + nx, k);
+		nx += k;
+	}
+	room(s, 0, nr);
+	size_t np = 0, mask = s->nsslots - 1;
+	enum { D = 8 };
+	for (size_t i = 0; i < nr + 2 * D; i++) {
+		if (i < nr)
+			__builtin_prefetch(&s->sslot[s->bsh[i] & mask]);
+		if (i >= D && i - D < nr) {
+			uint64_t h = s->bsh[i - D], v = s->sslot[h & mask];
+			if (v && (v ^ h) >> 32 == 0)
+				__builtin_prefetch(set_at(s, (uint32_t)v - 1), 1);
+		}
+		if (i >= 2 * D && i - 2 * D < nr) {
+			size_t j = i - 2 * D, r = s->brow[j];
+			set_add(s, x + s->boff[j], s->blen[j], s->bsh[j], ts[r],
+			    seq[r] > UINT32_MAX ? UINT32_MAX : (uint32_t)seq[r],
+			    &np);
 		}
 	}
-	/* room for them all first, so the table does not move under the
-	 * prefetches */
-	while (4 * (s->nlk + np + 1) > 3 * s->nslots)
-		slots_grow(s);
-	size_t mask = s->nslots - 1;
-	/* each pair's hash, computed once */
+	/* the new sets' pairs (room for them all first, so the table does
+	 * not move under the prefetches) */
+	room(s, np, 0);
+	mask = s->nslots - 1;
 	for (size_t i = 0; i < np; i++)
 		s->bph[i] = link_mix(s->bpair[i].a, s->bpair[i].b);
-	enum { D = 8 };
 	for (size_t i = 0; i < np + 2 * D; i++) {
 		if (i < np)
 			__builtin_prefetch(&s->slot[s->bph[i] & mask]);
 		if (i >= D && i - D < np) {
-			uint64_t x = s->bph[i - D], v = s->slot[x & mask];
-			if (v && (v ^ x) >> 32 == 0)
-				__builtin_prefetch(&s->lk[(uint32_t)v - 1], 1);
+			uint64_t h = s->bph[i - D], v = s->slot[h & mask];
+			if (v && (v ^ h) >> 32 == 0)
+				__builtin_prefetch(&s->lk[(uint32_t)v - 1]);
 		}
 		if (i >= 2 * D) {
 			size_t j = i - 2 * D;
-			const struct link *p = &s->bpair[j];
-			link_add(s, p->a, p->b, p->first, p->seq, s->bph[j]);
+			link_add(s, s->bpair[j].a, s->bpair[j].b, s->bph[j]);
 		}
 	}
 }
@@ -811,8 +998,8 @@ find_shared(struct stitch *s)
 		struct cand c;
 	} *g = NULL;
 	size_t ng = 0, gcap = 0;
-	for (size_t i = 0; i < s->nlk; i++) {
-		const struct link *l = &s->lk[i];
+	for (size_t i = 0; i < s->ndlk; i++) {
+		const struct link *l = &s->dlk[i];
 		if (s->nd[l->a].st.junk || s->nd[l->b].st.junk)
 			continue;
 		for (int side = 0; side < 2; side++) {
@@ -1022,33 +1209,143 @@ merge_priors(struct stitch *s, const uint8_t *only)
 }
 
 /*
- * Merges along the n links v, in their order, refusing a merge over a
- * limit when check (junk ends link nobody).
+ * Before merging the ends of a link LINK_AHEAD further on: the node
+ * records of the ends of the link twice as far, then the parents of the
+ * ends of the next.
  */
 static void
-merge_along(struct stitch *s, const struct link *v, size_t n, int check)
+prefetch_merge(const struct stitch *s, const struct pair *far,
+    const struct pair *near)
+{
+	if (far) {
+		__builtin_prefetch(&s->nd[far->a]);
+		__builtin_prefetch(&s->nd[far->b]);
+	}
+	if (near) {
+		__builtin_prefetch(&s->parent[near->a]);
+		__builtin_prefetch(&s->parent[near->b]);
+	}
+}
+
+/* The roots of a and b, when neither is junk and they are apart. */
+static int
+apart(struct stitch *s, uint32_t a, uint32_t b, uint32_t *ra, uint32_t *rb)
+{
+	if (s->nd[a].st.junk || s->nd[b].st.junk)
+		return 0;
+	*ra = find(s, a);
+	*rb = find(s, b);
+	return *ra != *rb;
+}
+
+/* Merges the ends of every link, in the order made, unchecked. */
+static void
+merge_all(struct stitch *s)
+{
+	const struct pair *v = s->lk;
+	size_t n = s->nlk;
+	for (size_t i = 0; i < n; i++) {
+		prefetch_merge(s, i + 2 * LINK_AHEAD < n ? &v[i + 2 * LINK_AHEAD] : NULL,
+		    i + LINK_AHEAD < n ? &v[i + LINK_AHEAD] : NULL);
+		uint32_t ra, rb;
+		if (apart(s, v[i].a, v[i].b, &ra, &rb))
+			unite(s, ra, rb);
+	}
+}
+
+/*
+ * Merges along the n links v, in their order, refusing each merge that
+ * would exceed a limit.
+ */
+static void
+merge_checked(struct stitch *s, const struct link *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		const struct link *l = &v[i];
-		if (i + 2 * LINK_AHEAD < n) {
-			__builtin_prefetch(&s->nd[v[i + 2 * LINK_AHEAD].a]);
-			__builtin_prefetch(&s->nd[v[i + 2 * LINK_AHEAD].b]);
-		}
-		if (i + LINK_AHEAD < n) {
-			__builtin_prefetch(&s->parent[v[i + LINK_AHEAD].a]);
-			__builtin_prefetch(&s->parent[v[i + LINK_AHEAD].b]);
-		}
-		if (s->nd[l->a].st.junk || s->nd[l->b].st.junk)
+		const struct link *f = i + 2 * LINK_AHEAD < n
+		    ? &v[i + 2 * LINK_AHEAD]
+		    : NULL,
+				  *g = i + LINK_AHEAD < n ? &v[i + LINK_AHEAD] : NULL;
+		struct pair pf = { f ? f->a : 0, f ? f->b : 0 },
+			    pg = { g ? g->a : 0, g ? g->b : 0 };
+		prefetch_merge(s, f ? &pf : NULL, g ? &pg : NULL);
+		uint32_t ra, rb;
+		if (!apart(s, v[i].a, v[i].b, &ra, &rb))
 			continue;
-		uint32_t ra = find(s, l->a), rb = find(s, l->b);
-		if (ra == rb)
-			continue;
-		long t = check ? over_limit(s, ra, rb) : -1;
+		long t = over_limit(s, ra, rb);
 		if (t >= 0)
-			refuse(s, l, t);
+			refuse(s, &v[i], t);
 		else
 			unite(s, ra, rb);
 	}
+}
+
+/*
+ * The links between nodes marked in redo, with their times and rows from
+ * the sets that hold them (the earliest first seen of them, and so on),
+ * each once; *n gets their count.
+ */
+static struct link *
+links_of(struct stitch *s, const uint8_t *redo, size_t *nout)
+{
+	size_t n = 0, cap = 0;
+	struct link *v = NULL;
+	for (size_t at = 0; at < s->stlen / 8;
+	     at += set_bytes(set_at(s, at)->n) / 8) {
+		const struct set *t = set_at(s, at);
+		for (size_t i = 0; i < t->n; i++) {
+			uint32_t a = t->node[i];
+			if (!redo[a])
+				continue;
+			for (size_t j = i + 1; j < t->n; j++) {
+				uint32_t b = t->node[j];
+				if (b == a)
+					continue;
+				if (n == cap) {
+					cap = cap ? 2 * cap : 1024;
+					v = xreallocarray(v, cap, sizeof *v);
+				}
+				struct link *l = &v[n++];
+				l->a = a < b ? a : b;
+				l->b = a < b ? b : a;
+				l->first = t->first;
+				l->last = t->last;
+				l->seq = t->seq;
+				l->rows = t->rows;
+			}
+		}
+	}
+	/* each link once: sorted by its ends, the copies of one folded */
+	struct radix_item *k = xmalloc((n ? n : 1) * sizeof *k),
+			  *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+	for (size_t i = 0; i < n; i++) {
+		k[i].key = (uint64_t)v[i].a << 32 | v[i].b;
+		k[i].idx = (uint32_t)i;
+	}
+	struct radix_item *r = radix_sort(k, tmp, n);
+	struct link *w = xmalloc((n ? n : 1) * sizeof *w);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct link *l = &v[r[i].idx];
+		struct link *o = m ? &w[m - 1] : NULL;
+		if (!o || o->a != l->a || o->b != l->b) {
+			w[m++] = *l;
+			continue;
+		}
+		if (l->first < o->first ||
+		    (l->first == o->first && l->seq < o->seq)) {
+			o->first = l->first;
+			o->seq = l->seq;
+		}
+		if (l->last > o->last)
+			o->last = l->last;
+		o->rows = o->rows > UINT32_MAX - l->rows ? UINT32_MAX
+							   : o->rows + l->rows;
+	}
+	free(k);
+	free(tmp);
+	free(v);
+	*nout = m;
+	return w;
 }
 
 /* Whether root r holds more values of a limited type than allowed. */
@@ -1090,7 +1387,7 @@ static void
 merge_links(struct stitch *s)
 {
 	size_t n = s->n;
-	merge_along(s, s->lk, s->nlk, 0);
+	merge_all(s);
 	if (s->nlimited == 0)
 		return;
 	uint8_t *over = xcalloc(n ? n : 1, 1);
@@ -1117,18 +1414,10 @@ merge_links(struct stitch *s)
 	s->merges -= undone;
 	if (s->has_prior)
 		merge_priors(s, redo);
-	size_t nv = 0;
-	for (size_t i = 0; i < s->nlk; i++)
-		nv += redo[s->lk[i].a];
-	struct link *v = xmalloc((nv ? nv : 1) * sizeof *v);
-	nv = 0;
-	for (size_t i = 0; i < s->nlk; i++)
-		if (redo[s->lk[i].a])
-			v[nv++] = s->lk[i];
+	s->dlk = links_of(s, redo, &s->ndlk);
 	free(redo);
-	sort_links(s, v, nv);
-	merge_along(s, v, nv, 1);
-	free(v);
+	sort_links(s, s->dlk, s->ndlk);
+	merge_checked(s, s->dlk, s->ndlk);
 }
 
 void
@@ -1176,10 +1465,10 @@ stitch_resolve(struct stitch *s)
 		size_t nt = s->c.ntypes;
 		uint16_t *cnt = xcalloc(n * nt, sizeof *cnt);
 		for (size_t i = 0; i < s->nlk; i++) {
-			const struct link *l = &s->lk[i];
+			const struct pair *l = &s->lk[i];
 			prefetch_ends(s, i + 2 * LINK_AHEAD);
 			if (i + LINK_AHEAD < s->nlk) {
-				const struct link *f = l + LINK_AHEAD;
+				const struct pair *f = l + LINK_AHEAD;
 				__builtin_prefetch(
 				    &cnt[(size_t)f->a * nt + s->nd[f->b].type],
 				    1);
@@ -1220,8 +1509,17 @@ stitch_resolve(struct stitch *s)
 	s->slot = NULL;
 	s->nslots = 0;
 	merge_links(s);
+	/* the sets and links are done with (their count is kept) */
+	vmem_free(&s->stv);
+	s->st = NULL;
+	free(s->sslot);
+	s->sslot = NULL;
+	vmem_free(&s->lkv);
+	s->lk = NULL;
 	/* 3, 4 */
 	find_shared(s);
+	free(s->dlk);
+	s->dlk = NULL;
 	assign_keys(s);
 	/* each node's answer, ready for the second pass (one lookup a row) */
 	s->pkey = xmalloc((n ? n : 1) * sizeof *s->pkey);

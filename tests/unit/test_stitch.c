@@ -433,6 +433,55 @@ test_limits_where_needed(void **state)
 	}
 }
 
+/*
+ * A link's rows and first time come from every set of identifiers it is
+ * in; a set whose first identifier is junk still links the others.
+ */
+static void
+test_links_from_sets(void **state)
+{
+	(void)state;
+	uint32_t n[NT];
+	struct stitch *s = graph(1, 50, 0);
+	row(s, "u1", NULL, "c1", 1000, 0, n);
+	row(s, "u2", NULL, "c1", 5000, 1, n);
+	row(s, "u2", "e2", "c1", 6000, 2, n); /* another set, same link */
+	row(s, "u2", NULL, "c1", 7000, 3, n);
+	stitch_resolve(s);
+	assert_int_equal(stitch_nrefused(s), 2);
+	int seen = 0;
+	for (size_t i = 0; i < stitch_nrefused(s); i++) {
+		const struct stitch_refusal *r = stitch_refused(s, i);
+		struct stitch_node_info in;
+		stitch_node_info(s, r->other, &in);
+		if (in.type == T_USER) { /* c1 - u2: three rows, two sets */
+			assert_int_equal(r->rows, 3);
+			seen++;
+		}
+	}
+	assert_int_equal(seen, 1);
+	assert_string_equal(
+	    person(s, "u2", NULL, NULL, 0), person(s, NULL, "e2", NULL, 0));
+	stitch_free(s);
+
+	s = graph(1, 4, 0);
+	const char *many[] = { "ea", "eb", "ec", "ed" };
+	for (int i = 0; i < 4; i++)
+		row(s, "u0", many[i], NULL, 10 + i, (uint64_t)i, n);
+	row(s, "u0", "e5", "c5", 100, 4, n); /* u0 is a hub: junk */
+	row(s, "u6", NULL, "c5", 200, 5, n);
+	row(s, "u7", NULL, "c5", 300, 6, n); /* refused */
+	stitch_resolve(s);
+	assert_int_equal(stitch_junk(s, stitch_node(s, T_USER, "u0", 2,
+					    INT64_MIN, NULL)),
+	    JUNK_MAX_DEGREE);
+	const char *p6 = person(s, "u6", NULL, NULL, 0);
+	assert_string_equal(p6, person(s, NULL, "e5", NULL, 0));
+	assert_string_equal(p6, person(s, NULL, NULL, "c5", 200));
+	assert_string_not_equal(p6, person(s, "u7", NULL, NULL, 0));
+	stitch_free(s);
+}
+
 int
 main(void)
 {
@@ -446,6 +495,7 @@ main(void)
 		cmocka_unit_test(test_links),
 		cmocka_unit_test(test_many_links_in_time_order),
 		cmocka_unit_test(test_limits_where_needed),
+		cmocka_unit_test(test_links_from_sets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
