@@ -350,8 +350,7 @@ struct span_file {
 /*
  * Rows are handled a batch at a time: the identifiers of thousands of rows
  * are looked up together, so the cache misses of the big hash tables
- * overlap (stitch_nodes_keyed, stitch_links) instead of stalling one by
- * one.  Batches of 8192 rows took a tenth less time than batches of 512
+ * overlap (stitch_rows_keyed) instead of stalling one by one.  Batches of 8192 rows took a tenth less time than batches of 512
  * on 10 million rows: fewer hand-offs between the pipelines' threads,
  * each a wake-up (measured: 512, 2048, 4096, 8192, 16384).
  */
@@ -366,6 +365,7 @@ struct range {
 
 struct batch {
 	size_t nrows, nvals;
+	size_t vfirst[BATCH + 1]; /* row r's values: vfirst[r] .. [r + 1] */
 	int64_t ts[BATCH];
 	uint64_t seq[BATCH];
 	uint8_t event[BATCH];
@@ -467,8 +467,10 @@ batch_intern(struct run *run, struct batch *b)
 	size_t nt = run->ic.n;
 	for (size_t i = 0; i < b->nvals; i++)
 		b->vkey[i] = b->vals.data + b->voff[i];
-	stitch_nodes_keyed(run->g, b->nvals, b->vtype, b->vkey, b->vklen,
-	    b->vhash, b->vts, classify_new, &run->jc, b->vnode, b->vjunk);
+	b->vfirst[b->nrows] = b->nvals;
+	stitch_rows_keyed(run->g, b->nrows, b->vfirst, b->ts, b->seq, b->vtype,
+	    b->vkey, b->vklen, b->vhash, classify_new, &run->jc, b->vnode,
+	    b->vjunk);
 	for (size_t i = 0; i < b->nrows * nt; i++)
 		b->nodes[i] = STITCH_NONE;
 	for (size_t i = 0; i < b->nvals; i++)
@@ -515,12 +517,10 @@ spool_row(struct run *run, const struct batch *b, size_t r)
 		spool_write(run->sp, b->text.data + b->toff[r], len);
 }
 
-/* Links the batch's identifiers and spools its events. */
+/* Spools the batch's events. */
 static void
 batch_flush(struct run *run, struct batch *b)
 {
-	size_t nt = run->ic.n;
-	stitch_links(run->g, b->nrows, nt, b->nodes, b->ts, b->seq);
 	for (size_t r = 0; r < b->nrows; r++)
 		if (b->event[r])
 			spool_row(run, b, r);
@@ -580,6 +580,7 @@ fill_batch(struct reader *rd, struct batch *b)
 			continue;
 		}
 		size_t r = b->nrows++;
+		b->vfirst[r] = b->nvals;
 		b->ts[r] = ts;
 		b->seq[r] = run->seq++;
 		b->event[r] = (uint8_t)events;
@@ -671,11 +672,9 @@ fill_batch(struct reader *rd, struct batch *b)
 
 /*
  * Pass 1 is a pipeline of three threads (lib/handoff): one parses a batch
- * of rows, the next interns the batch before (the identifier table is
- * its alone), the main thread links and spools the one before that (the
- * link table and the spool are its alone; stitch_links reads no node).
- * Each of the three is about a third of the work, and each waits on
- * memory: two cores overlap them well.
+ * of rows, the next looks up the batch before in the graph (which is its
+ * alone), the main thread spools the one before that.  The looking up
+ * waits on memory, the parsing does not: two cores overlap them well.
  */
 static int
 fill_one(void *rd, void *b)
@@ -777,7 +776,7 @@ apply_map_in(struct run *run, const struct map_in *mi)
 		size_t n = strlen(l->value);
 		int added;
 		uint32_t node =
-		    stitch_node(run->g, t, l->value, n, INT64_MIN, &added);
+		    stitch_node(run->g, t, l->value, n, &added);
 		enum stitch_junk j = junk_of(&run->jc, l->value, n);
 		if (j != JUNK_NO) {
 			stitch_mark_junk(run->g, node, j);

@@ -29,33 +29,31 @@ struct link {
 	uint32_t rows;
 };
 
-/*
- * Most rows repeat an earlier row's identifiers (a person's account,
- * e-mail and cookie, again and again), so the graph keeps each distinct
- * set of a row's identifiers once, with the times, input order and rows
- * of a link, and each link once as a bare pair of nodes.  A row costs one
- * lookup of its set, not one per pair of identifiers (a third of the
- * lookups with three identifiers a row); a set's pairs are looked up when
- * the set is new.  Resolving needs the links' times only where limits
- * make the order of merges matter (merge_links), and finds them there
- * from the sets.
- */
-struct set {
-	int64_t first, last;
-	uint32_t seq, rows;
-	uint32_t n;      /* nodes, two or more: */
-	uint32_t node[]; /* in priority order of their types */
-};
-
-/* The bytes of a set of n nodes (sets are 8-byte aligned). */
-static size_t
-set_bytes(size_t n)
-{
-	return (sizeof(struct set) + n * sizeof(uint32_t) + 7) & ~(size_t)7;
-}
-
 struct pair {
 	uint32_t a, b;
+};
+
+/*
+ * A distinct combination of values that rows carry (a person's account,
+ * e-mail and cookie, say), kept once with the times it was first and last
+ * seen, the input order of the row first seen on and its rows, and found
+ * by the values' keys before any of them is looked up.  Most rows repeat
+ * a combination (ten million rows of three identifiers hold 2.2 million),
+ * and such a row costs one lookup, where it cost one per value and one
+ * per pair of values.  The values are looked up, and the links between
+ * them (bare pairs of nodes) added, when a combination is new; the nodes'
+ * times and rows are folded in from the combinations when resolving
+ * (settle), and the links' where limits make the order of merges matter
+ * (merge_links).  After the header: uint32_t node[n], uint32_t klen[n]
+ * (of each value's key), uint8_t junk[n] (junk when first seen: such a
+ * node links nobody), then the keys, one after another.
+ */
+struct combo {
+	int64_t first, last;
+	uint64_t hash; /* combo_mix */
+	uint32_t seq, rows;
+	uint32_t n;
+	uint32_t bytes; /* of the keys */
 };
 
 /*
@@ -81,17 +79,12 @@ struct stitch {
 	size_t limited[MAX_TYPES]; /* types with a limit */
 	struct strtab *ids;        /* type byte + value -> node */
 	struct buf scratch;
-	/* batches: rows with a set (index, hash), new sets' pairs */
-	size_t *brow, *boff, *blen; /* row, its set in bset */
-	struct buf bset;
-	uint64_t *bsh;
-	size_t brcap;
+	/* batches: new combinations' pairs */
 	struct pair *bpair;
 	uint64_t *bph; /* their link_mix */
 	size_t bpcap;
 	void **bpay;   /* interned values' struct seen */
 	uint8_t *badd; /* and whether new */
-	size_t bkcap;
 
 	/*
 	 * per node: what resolving reads.  Until stitch_resolve (settled
@@ -115,14 +108,25 @@ struct stitch {
 			      shared_mark: one lookup, no strtab_str */
 	uint32_t *lim;     /* n * nlimited distinct-value counts (roots) */
 
-	/* sets and links: dense arrays, each found through an
-	 * open-addressing table of indexes and tags (8 bytes a slot rather
-	 * than a whole record) */
-	char *st;       /* stv's bytes: the sets, one after another */
-	struct vmem stv;
-	size_t nst, stlen, stcap; /* sets, bytes used, bytes reserved */
-	uint64_t *sslot; /* tag << 32 | offset / 8 + 1, 0 for empty */
-	size_t nsslots;
+	/* combinations of values: one after another in cb, found through
+	 * cslot (tag << 32 | offset / 8 + 1, 0 for empty) */
+	char *cb;
+	struct vmem cbv;
+	size_t ncb, cblen, cbcap;
+	uint64_t *cslot;
+	size_t ncslots;
+	uint64_t *brh; /* a batch's rows' combo_mix */
+	size_t *bmiss; /* the rows whose combination is new, */
+	size_t bmcap;
+	const char **bkey; /* and their values */
+	size_t *bklen, *bat;
+	uint64_t *bkh;
+	uint8_t *btype;
+	uint32_t *bid;
+	size_t bvcap;
+
+	/* links: a dense array, found through an open-addressing table of
+	 * indexes and tags (8 bytes a slot rather than a whole record) */
 	struct pair *lk; /* lkv's bytes */
 	struct vmem lkv;
 	size_t nlk, lkcap;
@@ -171,7 +175,7 @@ stitch_new(const struct stitch_conf *c)
 	size_t big = sizeof(size_t) >= 8 ? (size_t)1 << 36 : (size_t)1 << 28;
 	vmem_init(&s->ndv, big);
 	vmem_init(&s->lkv, big);
-	vmem_init(&s->stv, big);
+	vmem_init(&s->cbv, big);
 	return s;
 }
 
@@ -183,16 +187,19 @@ stitch_free(struct stitch *s)
 	strtab_free(s->ids);
 	strtab_free(s->keys);
 	buf_free(&s->scratch);
-	free(s->brow);
-	buf_free(&s->bset);
-	free(s->boff);
-	free(s->blen);
-	free(s->bsh);
 	free(s->bpair);
 	free(s->bph);
 	free(s->dlk);
-	vmem_free(&s->stv);
-	free(s->sslot);
+	vmem_free(&s->cbv);
+	free(s->cslot);
+	free(s->bmiss);
+	free(s->brh);
+	free(s->bkey);
+	free(s->bklen);
+	free(s->bat);
+	free(s->bkh);
+	free(s->btype);
+	free(s->bid);
 	free(s->bpay);
 	free(s->badd);
 	vmem_free(&s->ndv);
@@ -234,6 +241,8 @@ seen_of(const struct stitch *s, uint32_t node)
 }
 
 /* Copies the nodes' struct seen into nd[], for resolving. */
+static void fold_combos(struct stitch *s);
+
 static void
 settle(struct stitch *s)
 {
@@ -242,6 +251,7 @@ settle(struct stitch *s)
 	for (uint32_t i = 0; i < s->n; i++)
 		s->nd[i].st = *seen_of(s, i);
 	s->settled = 1;
+	fold_combos(s);
 }
 
 /* The node's struct seen in use: in its record, or nd[] once settled. */
@@ -270,17 +280,6 @@ node_new(struct stitch *s, uint32_t id, uint8_t type, struct seen *p)
 	p->first = INT64_MAX;
 	p->last = INT64_MIN;
 	p->rows = 0;
-}
-
-/* The node is on one more row, at ts. */
-static void
-node_seen(struct seen *p, int64_t ts)
-{
-	if (ts < p->first)
-		p->first = ts;
-	if (ts > p->last)
-		p->last = ts;
-	p->rows++;
 }
 
 size_t
@@ -341,8 +340,8 @@ stitch_key_hash(size_t t, const char *v, size_t n)
 }
 
 uint32_t
-stitch_node(struct stitch *s, size_t t, const char *v, size_t n, int64_t ts,
-    int *added_out)
+stitch_node(
+    struct stitch *s, size_t t, const char *v, size_t n, int *added_out)
 {
 	int added;
 	void *p;
@@ -350,44 +349,12 @@ stitch_node(struct stitch *s, size_t t, const char *v, size_t n, int64_t ts,
 	buf_reserve(&s->scratch, n + 1);
 	s->scratch.len = stitch_key(s->scratch.data, t, v, n);
 	uint32_t id = strtab_intern_payload(s->ids, s->scratch.data,
-	    s->scratch.len, stitch_key_hash(t, v, n),
-	    &added, &p);
+	    s->scratch.len, stitch_key_hash(t, v, n), &added, &p);
 	if (added)
 		node_new(s, id, (uint8_t)t, p);
 	if (added_out)
 		*added_out = added;
-	if (ts != INT64_MIN) {
-		if (s->settled)
-			err_die("internal error: a row added after resolving");
-		node_seen(p, ts);
-	}
 	return id;
-}
-
-
-void
-stitch_nodes_keyed(struct stitch *s, size_t k, const uint8_t *type,
-    const char *const *key, const size_t *klen, const uint64_t *hash,
-    const int64_t *ts, stitch_classify_fn classify, void *ctx, uint32_t *out,
-    uint8_t *junk)
-{
-	if (k > s->bkcap) {
-		s->bkcap = k;
-		s->bpay = xreallocarray(s->bpay, k, sizeof *s->bpay);
-		s->badd = xreallocarray(s->badd, k, sizeof *s->badd);
-	}
-	strtab_intern_many(s->ids, k, key, klen, hash, out, s->bpay, s->badd);
-	for (size_t j = 0; j < k; j++) {
-		struct seen *sn = s->bpay[j];
-		if (s->badd[j]) {
-			node_new(s, out[j], type[j], sn);
-			if (classify)
-				sn->junk = (uint8_t)classify(
-				    ctx, key[j] + 1, klen[j] - 1);
-		}
-		node_seen(sn, ts[j]);
-		junk[j] = sn->junk;
-	}
 }
 
 void
@@ -424,30 +391,10 @@ link_mix(uint32_t a, uint32_t b)
 	return mix((uint64_t)a << 32 | b);
 }
 
-/* A set's hash, the same way. */
-static uint64_t
-set_mix(const uint32_t *node, size_t nt)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ULL;
-	size_t i = 0;
-	for (; i + 2 <= nt; i += 2)
-		h = mix(h ^ ((uint64_t)node[i] << 32 | node[i + 1]));
-	if (i < nt)
-		h = mix(h ^ node[i]);
-	return h;
-}
-
 static uint64_t
 slot_value(uint64_t hash, size_t index)
 {
 	return (hash >> 32 << 32) | ((uint64_t)index + 1);
-}
-
-/* The set at offset 8 * at. */
-static struct set *
-set_at(const struct stitch *s, size_t at)
-{
-	return (struct set *)(void *)(s->st + 8 * at);
 }
 
 /* Puts a record of hash x, at index or offset i, in a table of n slots. */
@@ -478,29 +425,18 @@ slots_for(size_t have, size_t k)
 	return n;
 }
 
-/* Room in the tables for k more links and sets. */
+/* Room in the table for k more links. */
 static void
-room(struct stitch *s, size_t links, size_t sets)
+link_room(struct stitch *s, size_t k)
 {
-	size_t n = slots_for(s->nslots, s->nlk + links);
-	if (n != s->nslots) {
-		free(s->slot);
-		s->slot = slots_alloc(n);
-		s->nslots = n;
-		for (size_t i = 0; i < s->nlk; i++)
-			slot_put(s->slot, n, link_mix(s->lk[i].a, s->lk[i].b), i);
-	}
-	n = slots_for(s->nsslots, s->nst + sets);
-	if (n != s->nsslots) {
-		free(s->sslot);
-		s->sslot = slots_alloc(n);
-		s->nsslots = n;
-		for (size_t at = 0; at < s->stlen / 8;) {
-			const struct set *t = set_at(s, at);
-			slot_put(s->sslot, n, set_mix(t->node, t->n), at);
-			at += set_bytes(t->n) / 8;
-		}
-	}
+	size_t n = slots_for(s->nslots, s->nlk + k);
+	if (n == s->nslots)
+		return;
+	free(s->slot);
+	s->slot = slots_alloc(n);
+	s->nslots = n;
+	for (size_t i = 0; i < s->nlk; i++)
+		slot_put(s->slot, n, link_mix(s->lk[i].a, s->lk[i].b), i);
 }
 
 /* Link a < b, whose link_mix is x, unless it is there already. */
@@ -530,154 +466,191 @@ link_add(struct stitch *s, uint32_t a, uint32_t b, uint64_t x)
 	s->slot[h] = slot_value(x, s->nlk++);
 }
 
-/* Whether two sets of n nodes are the same (a loop: a call of memcmp
- * cost more than comparing a few words). */
-static int
-same_nodes(const uint32_t *a, const uint32_t *b, size_t n)
+/* ---- combinations of values (struct combo) ---- */
+
+static struct combo *
+combo_at(const struct stitch *s, size_t at)
 {
-	uint32_t d = 0;
+	return (struct combo *)(void *)(s->cb + 8 * at);
+}
+
+static uint32_t *
+combo_node(struct combo *c)
+{
+	return (uint32_t *)(void *)(c + 1);
+}
+
+static uint32_t *
+combo_klen(struct combo *c)
+{
+	return combo_node(c) + c->n;
+}
+
+static uint8_t *
+combo_junk(struct combo *c)
+{
+	return (uint8_t *)(combo_klen(c) + c->n);
+}
+
+static char *
+combo_keys(struct combo *c)
+{
+	return (char *)(combo_junk(c) + c->n);
+}
+
+static size_t
+combo_size(size_t n, size_t bytes)
+{
+	return (sizeof(struct combo) + 2 * n * sizeof(uint32_t) + n + bytes +
+		   7) &
+	    ~(size_t)7;
+}
+
+/* The next combination after the one at offset 8 * at. */
+static size_t
+combo_next(const struct stitch *s, size_t at)
+{
+	const struct combo *c = combo_at(s, at);
+	return at + combo_size(c->n, c->bytes) / 8;
+}
+
+/* The hash of a combination of n values of hashes h[] (stitch_key_hash). */
+static uint64_t
+combo_mix(const uint64_t *h, size_t n)
+{
+	uint64_t x = mix(0x9e3779b97f4a7c15ULL ^ n);
 	for (size_t i = 0; i < n; i++)
-		d |= a[i] ^ b[i];
-	return d == 0;
+		x = mix(x ^ h[i]);
+	return x;
+}
+
+/* Room in the table for k more combinations. */
+static void
+combo_room(struct stitch *s, size_t k)
+{
+	size_t n = slots_for(s->ncslots, s->ncb + k);
+	if (n == s->ncslots)
+		return;
+	free(s->cslot);
+	s->cslot = slots_alloc(n);
+	s->ncslots = n;
+	for (size_t at = 0; at < s->cblen / 8; at = combo_next(s, at))
+		slot_put(s->cslot, n, combo_at(s, at)->hash, at);
 }
 
 /*
- * A row's set, its n nodes node[] (hash x), seen at ts on row seq: its
- * times and rows updated, or a new set, whose pairs are then added to the
- * batch's (np of them).
+ * The combination of the n values whose keys (klen[i] bytes each) lie one
+ * after another at keys, bytes in all, of hash x; or NULL, *slot then the
+ * empty slot where it goes.
+ */
+static struct combo *
+combo_find(const struct stitch *s, uint64_t x, size_t n, const size_t *klen,
+    const char *keys, size_t bytes, size_t *slot)
+{
+	size_t mask = s->ncslots - 1, h = x & mask;
+	for (;; h = (h + 1) & mask) {
+		uint64_t v = s->cslot[h];
+		if (v == 0) {
+			*slot = h;
+			return NULL;
+		}
+		if ((v ^ x) >> 32 != 0)
+			continue;
+		struct combo *c = combo_at(s, (uint32_t)v - 1);
+		if (c->n != n || c->bytes != bytes)
+			continue;
+		const uint32_t *cl = combo_klen(c);
+		size_t i = 0;
+		while (i < n && cl[i] == klen[i])
+			i++;
+		if (i == n && memcmp(combo_keys(c), keys, bytes) == 0)
+			return c;
+	}
+}
+
+/* The combination is on one more row, seen at ts, row seq of the input. */
+static void
+combo_seen(struct combo *c, int64_t ts, uint32_t seq)
+{
+	if (ts < c->first || (ts == c->first && seq < c->seq)) {
+		c->first = ts;
+		c->seq = seq;
+	}
+	if (ts > c->last)
+		c->last = ts;
+	c->rows += c->rows < UINT32_MAX;
+}
+
+/* Queues the link a - b (a != b) for add_pairs. */
+static void
+queue_pair(struct stitch *s, size_t *np, uint32_t a, uint32_t b)
+{
+	if (*np == s->bpcap) {
+		s->bpcap = s->bpcap ? 2 * s->bpcap : 256;
+		s->bpair = xreallocarray(s->bpair, s->bpcap, sizeof *s->bpair);
+		s->bph = xreallocarray(s->bph, s->bpcap, sizeof *s->bph);
+	}
+	struct pair *p = &s->bpair[(*np)++];
+	p->a = a < b ? a : b;
+	p->b = a < b ? b : a;
+}
+
+/*
+ * A new combination at slot h of the n values whose nodes are node[],
+ * seen at ts on row seq; the links between its nodes that are not junk
+ * are queued (np of them).
  */
 static void
-set_add(struct stitch *s, const uint32_t *node, size_t n, uint64_t x,
+combo_add(struct stitch *s, size_t h, uint64_t x, size_t n, const size_t *klen,
+    const char *keys, size_t bytes, const uint32_t *node, const uint8_t *junk,
     int64_t ts, uint32_t seq, size_t *np)
 {
-	size_t mask = s->nsslots - 1, h = x & mask;
-	for (;;) {
-		uint64_t v = s->sslot[h];
-		if (v == 0)
-			break;
-		struct set *t = set_at(s, (uint32_t)v - 1);
-		if ((v ^ x) >> 32 == 0 && t->n == n &&
-		    same_nodes(t->node, node, n)) {
-			if (ts < t->first || (ts == t->first && seq < t->seq)) {
-				t->first = ts;
-				t->seq = seq;
-			}
-			if (ts > t->last)
-				t->last = ts;
-			t->rows += t->rows < UINT32_MAX;
-			return;
-		}
-		h = (h + 1) & mask;
+	size_t size = combo_size(n, bytes);
+	if ((s->cblen + size) / 8 >= UINT32_MAX - 1)
+		err_die("more than 32 GB of combinations of identifiers");
+	if (s->cblen + size > s->cbcap) {
+		size_t cap = s->cbcap ? s->cbcap + s->cbcap / 2 : 1 << 16;
+		while (cap < s->cblen + size)
+			cap *= 2;
+		vmem_need(&s->cbv, s->cblen, cap);
+		s->cb = s->cbv.data;
+		s->cbcap = cap;
 	}
-	size_t size = set_bytes(n);
-	if ((s->stlen + size) / 8 >= UINT32_MAX - 1)
-		err_die("more than 32 GB of sets of identifiers");
-	if (s->stlen + size > s->stcap) {
-		s->stcap = s->stcap ? s->stcap + s->stcap / 2 : 1 << 16;
-		vmem_need(&s->stv, s->stlen, s->stcap);
-		s->st = s->stv.data;
-	}
-	size_t at = s->stlen / 8;
-	struct set *t = set_at(s, at);
-	t->first = t->last = ts;
-	t->seq = seq;
-	t->rows = 1;
-	t->n = (uint32_t)n;
-	memcpy(t->node, node, n * sizeof *node);
-	s->stlen += size;
-	s->nst++;
-	s->sslot[h] = slot_value(x, at);
+	size_t at = s->cblen / 8;
+	struct combo *c = combo_at(s, at);
+	c->first = c->last = ts;
+	c->hash = x;
+	c->seq = seq;
+	c->rows = 1;
+	c->n = (uint32_t)n;
+	c->bytes = (uint32_t)bytes;
+	memcpy(combo_node(c), node, n * sizeof *node);
 	for (size_t i = 0; i < n; i++)
-		for (size_t j = i + 1; j < n; j++) {
-			if (node[i] == node[j])
-				continue;
-			if (*np == s->bpcap) {
-				s->bpcap = s->bpcap ? 2 * s->bpcap : 256;
-				s->bpair = xreallocarray(
-				    s->bpair, s->bpcap, sizeof *s->bpair);
-				s->bph = xreallocarray(
-				    s->bph, s->bpcap, sizeof *s->bph);
-			}
-			struct pair *p = &s->bpair[(*np)++];
-			p->a = node[i] < node[j] ? node[i] : node[j];
-			p->b = node[i] < node[j] ? node[j] : node[i];
-		}
-}
-
-void
-stitch_row(
-    struct stitch *s, const uint32_t *nodes, size_t n, int64_t ts, uint64_t seq)
-{
-	stitch_rows(s, 1, n, nodes, &ts, &seq);
+		combo_klen(c)[i] = (uint32_t)klen[i];
+	memcpy(combo_junk(c), junk, n);
+	memcpy(combo_keys(c), keys, bytes);
+	s->cblen += size;
+	s->ncb++;
+	s->cslot[h] = slot_value(x, at);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (!junk[i] && !junk[j] && node[i] != node[j])
+				queue_pair(s, np, node[i], node[j]);
 }
 
 /*
- * The sets and links of the rows; junk nodes are left out when
- * check_junk, else the caller has left them out (and the node records
- * are not read at all).  The lookups of a batch are prefetched a few
- * ahead: the sets' slots and records, then the new links' slots and
- * records.
+ * Adds the np queued links not there yet, their lookups prefetched a few
+ * ahead (room for them all first, so the table does not move under the
+ * prefetches).
  */
 static void
-rows_links(struct stitch *s, size_t nrows, size_t width, const uint32_t *nodes,
-    const int64_t *ts, const uint64_t *seq, int check_junk)
+add_pairs(struct stitch *s, size_t np)
 {
-	size_t nt = s->c.ntypes;
-	if (width != nt)
-		err_die("internal error: rows of %zu identifiers, not %zu",
-		    width, nt);
-	if (nrows > s->brcap) {
-		s->brcap = nrows;
-		s->brow = xreallocarray(s->brow, nrows, sizeof *s->brow);
-		s->boff = xreallocarray(s->boff, nrows, sizeof *s->boff);
-		s->blen = xreallocarray(s->blen, nrows, sizeof *s->blen);
-		s->bsh = xreallocarray(s->bsh, nrows, sizeof *s->bsh);
-	}
-	/* the rows with two identifiers or more: their sets (the nodes
-	 * but none and junk ones, in order) and their hashes */
-	buf_clear(&s->bset);
-	buf_reserve(&s->bset, nrows * nt * sizeof(uint32_t));
-	uint32_t *x = (uint32_t *)(void *)s->bset.data;
-	size_t nr = 0, nx = 0;
-	for (size_t r = 0; r < nrows; r++) {
-		const uint32_t *v = nodes + r * nt;
-		size_t k = 0;
-		for (size_t i = 0; i < nt; i++)
-			if (v[i] != STITCH_NONE &&
-			    (!check_junk || stitch_junk(s, v[i]) == JUNK_NO))
-				x[nx + k++] = v[i];
-		if (k < 2)
-			continue;
-		s->brow[nr] = r;
-		s->boff[nr] = nx;
-		s->blen[nr] = k;
-		s->bsh[nr++] = set_mix(x + nx, k);
-		nx += k;
-	}
-	room(s, 0, nr);
-	size_t np = 0, mask = s->nsslots - 1;
-	enum { D = 8 };
-	for (size_t i = 0; i < nr + 2 * D; i++) {
-		if (i < nr)
-			__builtin_prefetch(&s->sslot[s->bsh[i] & mask]);
-		if (i >= D && i - D < nr) {
-			uint64_t h = s->bsh[i - D], v = s->sslot[h & mask];
-			if (v && (v ^ h) >> 32 == 0)
-				__builtin_prefetch(set_at(s, (uint32_t)v - 1), 1);
-		}
-		if (i >= 2 * D && i - 2 * D < nr) {
-			size_t j = i - 2 * D, r = s->brow[j];
-			set_add(s, x + s->boff[j], s->blen[j], s->bsh[j], ts[r],
-			    seq[r] > UINT32_MAX ? UINT32_MAX : (uint32_t)seq[r],
-			    &np);
-		}
-	}
-	/* the new sets' pairs (room for them all first, so the table does
-	 * not move under the prefetches) */
-	room(s, np, 0);
-	mask = s->nslots - 1;
+	link_room(s, np);
+	size_t mask = s->nslots - 1;
 	for (size_t i = 0; i < np; i++)
 		s->bph[i] = link_mix(s->bpair[i].a, s->bpair[i].b);
+	enum { D = 8 };
 	for (size_t i = 0; i < np + 2 * D; i++) {
 		if (i < np)
 			__builtin_prefetch(&s->slot[s->bph[i] & mask]);
@@ -693,18 +666,197 @@ rows_links(struct stitch *s, size_t nrows, size_t width, const uint32_t *nodes,
 	}
 }
 
+/*
+ * Folds the combinations' times and rows into their nodes (settled), the
+ * nodes of the combination a few ahead prefetched.
+ */
+static void
+fold_combos(struct stitch *s)
+{
+	enum { AHEAD = 8 };
+	size_t end = s->cblen / 8, ahead = 0;
+	for (int k = 0; k < AHEAD && ahead < end; k++)
+		ahead = combo_next(s, ahead);
+	for (size_t at = 0; at < end; at = combo_next(s, at)) {
+		if (ahead < end) {
+			struct combo *f = combo_at(s, ahead);
+			for (size_t i = 0; i < f->n; i++)
+				__builtin_prefetch(&s->nd[combo_node(f)[i]], 1);
+			ahead = combo_next(s, ahead);
+		}
+		struct combo *c = combo_at(s, at);
+		const uint32_t *node = combo_node(c);
+		for (size_t i = 0; i < c->n; i++) {
+			struct seen *p = &s->nd[node[i]].st;
+			if (c->first < p->first)
+				p->first = c->first;
+			if (c->last > p->last)
+				p->last = c->last;
+			p->rows = p->rows > UINT32_MAX - c->rows ? UINT32_MAX
+								 : p->rows + c->rows;
+		}
+	}
+}
+
+static uint32_t
+seq32(uint64_t seq)
+{
+	return seq > UINT32_MAX ? UINT32_MAX : (uint32_t)seq;
+}
+
+void
+stitch_rows_keyed(struct stitch *s, size_t nrows, const size_t *first,
+    const int64_t *ts, const uint64_t *seq, const uint8_t *type,
+    const char *const *key, const size_t *klen, const uint64_t *hash,
+    stitch_classify_fn classify, void *ctx, uint32_t *out, uint8_t *junk)
+{
+	if (s->settled)
+		err_die("internal error: a row added after resolving");
+	if (nrows > s->bmcap) {
+		s->bmcap = nrows;
+		s->bmiss = xreallocarray(s->bmiss, nrows, sizeof *s->bmiss);
+		s->brh = xreallocarray(s->brh, nrows, sizeof *s->brh);
+	}
+	combo_room(s, nrows);
+	uint64_t *rh = s->brh;
+	for (size_t r = 0; r < nrows; r++)
+		rh[r] = combo_mix(hash + first[r], first[r + 1] - first[r]);
+	/* the rows whose combination is known: a lookup each, prefetched */
+	size_t nm = 0, mask = s->ncslots - 1;
+	enum { D = 8 };
+	for (size_t i = 0; i < nrows + 2 * D; i++) {
+		if (i < nrows)
+			__builtin_prefetch(&s->cslot[rh[i] & mask]);
+		if (i >= D && i - D < nrows) {
+			uint64_t v = s->cslot[rh[i - D] & mask];
+			if (v && (v ^ rh[i - D]) >> 32 == 0) {
+				const char *c = (const char *)combo_at(
+				    s, (uint32_t)v - 1);
+				__builtin_prefetch(c, 1);
+				__builtin_prefetch(c + 64);
+			}
+		}
+		if (i < 2 * D || i - 2 * D >= nrows)
+			continue;
+		size_t r = i - 2 * D, f = first[r], n = first[r + 1] - f, h;
+		if (n == 0)
+			continue;
+		size_t bytes = (size_t)(key[f + n - 1] - key[f]) + klen[f + n - 1];
+		struct combo *c =
+		    combo_find(s, rh[r], n, klen + f, key[f], bytes, &h);
+		if (!c) {
+			s->bmiss[nm++] = r;
+			continue;
+		}
+		combo_seen(c, ts[r], seq32(seq[r]));
+		memcpy(out + f, combo_node(c), n * sizeof *out);
+		memcpy(junk + f, combo_junk(c), n);
+	}
+	/* the values of the others, looked up together */
+	size_t nv = 0;
+	for (size_t m = 0; m < nm; m++)
+		nv += first[s->bmiss[m] + 1] - first[s->bmiss[m]];
+	if (nv > s->bvcap) {
+		s->bvcap = nv;
+		s->bkey = xreallocarray(s->bkey, nv, sizeof *s->bkey);
+		s->bklen = xreallocarray(s->bklen, nv, sizeof *s->bklen);
+		s->bat = xreallocarray(s->bat, nv, sizeof *s->bat);
+		s->bkh = xreallocarray(s->bkh, nv, sizeof *s->bkh);
+		s->btype = xreallocarray(s->btype, nv, sizeof *s->btype);
+		s->bid = xreallocarray(s->bid, nv, sizeof *s->bid);
+		s->bpay = xreallocarray(s->bpay, nv, sizeof *s->bpay);
+		s->badd = xreallocarray(s->badd, nv, sizeof *s->badd);
+	}
+	size_t x = 0;
+	for (size_t m = 0; m < nm; m++)
+		for (size_t j = first[s->bmiss[m]]; j < first[s->bmiss[m] + 1];
+		     j++) {
+			s->bkey[x] = key[j];
+			s->bklen[x] = klen[j];
+			s->bkh[x] = hash[j];
+			s->btype[x] = type[j];
+			s->bat[x++] = j;
+		}
+	strtab_intern_many(
+	    s->ids, nv, s->bkey, s->bklen, s->bkh, s->bid, s->bpay, s->badd);
+	for (size_t y = 0; y < nv; y++) {
+		size_t j = s->bat[y];
+		struct seen *sn = s->bpay[y];
+		if (s->badd[y]) {
+			node_new(s, s->bid[y], s->btype[y], sn);
+			if (classify)
+				sn->junk = (uint8_t)classify(
+				    ctx, key[j] + 1, klen[j] - 1);
+		}
+		out[j] = s->bid[y];
+		junk[j] = sn->junk;
+	}
+	/* their combinations, in order (a later row may repeat an earlier),
+	 * and the new ones' links */
+	size_t np = 0;
+	for (size_t m = 0; m < nm; m++) {
+		size_t r = s->bmiss[m], f = first[r], n = first[r + 1] - f, h;
+		size_t bytes = (size_t)(key[f + n - 1] - key[f]) + klen[f + n - 1];
+		struct combo *c =
+		    combo_find(s, rh[r], n, klen + f, key[f], bytes, &h);
+		if (c)
+			combo_seen(c, ts[r], seq32(seq[r]));
+		else
+			combo_add(s, h, rh[r], n, klen + f, key[f], bytes,
+			    out + f, junk + f, ts[r], seq32(seq[r]), &np);
+	}
+	add_pairs(s, np);
+}
+
+void
+stitch_row(
+    struct stitch *s, const uint32_t *nodes, size_t n, int64_t ts, uint64_t seq)
+{
+	stitch_rows(s, 1, n, nodes, &ts, &seq);
+}
+
 void
 stitch_rows(struct stitch *s, size_t nrows, size_t width, const uint32_t *nodes,
     const int64_t *ts, const uint64_t *seq)
 {
-	rows_links(s, nrows, width, nodes, ts, seq, 1);
-}
-
-void
-stitch_links(struct stitch *s, size_t nrows, size_t width,
-    const uint32_t *nodes, const int64_t *ts, const uint64_t *seq)
-{
-	rows_links(s, nrows, width, nodes, ts, seq, 0);
+	if (s->settled)
+		err_die("internal error: a row added after resolving");
+	combo_room(s, nrows);
+	struct buf keys = { 0 };
+	size_t np = 0;
+	for (size_t r = 0; r < nrows; r++) {
+		/* the row's values as stitch_rows_keyed has them */
+		uint32_t node[MAX_TYPES];
+		uint8_t junk[MAX_TYPES];
+		size_t klen[MAX_TYPES], n = 0;
+		uint64_t h[MAX_TYPES];
+		buf_clear(&keys);
+		for (size_t i = 0; i < width && n < MAX_TYPES; i++) {
+			uint32_t x = nodes[r * width + i];
+			if (x == STITCH_NONE)
+				continue;
+			size_t len;
+			const char *k = strtab_str(s->ids, x, &len);
+			buf_add(&keys, k, len);
+			node[n] = x;
+			junk[n] = (uint8_t)stitch_junk(s, x);
+			klen[n] = len;
+			h[n++] = stitch_key_hash(s->nd[x].type, k + 1, len - 1);
+		}
+		if (n == 0)
+			continue;
+		uint64_t x = combo_mix(h, n);
+		size_t at;
+		struct combo *c =
+		    combo_find(s, x, n, klen, keys.data, keys.len, &at);
+		if (c)
+			combo_seen(c, ts[r], seq32(seq[r]));
+		else
+			combo_add(s, at, x, n, klen, keys.data, keys.len, node,
+			    junk, ts[r], seq32(seq[r]), &np);
+	}
+	buf_free(&keys);
+	add_pairs(s, np);
 }
 
 /* The pkey of a shared node (its events go by time). */
@@ -1289,16 +1441,17 @@ links_of(struct stitch *s, const uint8_t *redo, size_t *nout)
 {
 	size_t n = 0, cap = 0;
 	struct link *v = NULL;
-	for (size_t at = 0; at < s->stlen / 8;
-	     at += set_bytes(set_at(s, at)->n) / 8) {
-		const struct set *t = set_at(s, at);
+	for (size_t at = 0; at < s->cblen / 8; at = combo_next(s, at)) {
+		struct combo *t = combo_at(s, at);
+		const uint32_t *node = combo_node(t);
+		const uint8_t *junk = combo_junk(t);
 		for (size_t i = 0; i < t->n; i++) {
-			uint32_t a = t->node[i];
-			if (!redo[a])
+			uint32_t a = node[i];
+			if (junk[i] || !redo[a])
 				continue;
 			for (size_t j = i + 1; j < t->n; j++) {
-				uint32_t b = t->node[j];
-				if (b == a)
+				uint32_t b = node[j];
+				if (junk[j] || b == a)
 					continue;
 				if (n == cap) {
 					cap = cap ? 2 * cap : 1024;
@@ -1509,11 +1662,11 @@ stitch_resolve(struct stitch *s)
 	s->slot = NULL;
 	s->nslots = 0;
 	merge_links(s);
-	/* the sets and links are done with (their count is kept) */
-	vmem_free(&s->stv);
-	s->st = NULL;
-	free(s->sslot);
-	s->sslot = NULL;
+	/* the combinations and links are done with (their count is kept) */
+	vmem_free(&s->cbv);
+	s->cb = NULL;
+	free(s->cslot);
+	s->cslot = NULL;
 	vmem_free(&s->lkv);
 	s->lk = NULL;
 	/* 3, 4 */

@@ -60,32 +60,18 @@ struct stitch *stitch_new(const struct stitch_conf *c);
 void stitch_free(struct stitch *s);
 
 /*
- * The node of value v[0..n) of type t, seen at ts (ms; INT64_MIN when
- * unknown) on one more row; created when new, and *added (when not NULL)
- * set to 1 then: the caller checks a new value against its blocklists
- * once, and marks it with stitch_mark_junk before stitch_row.
+ * The node of value v[0..n) of type t, created when new, and *added (when
+ * not NULL) set to 1 then: the caller checks a new value against its
+ * blocklists once, and marks it with stitch_mark_junk before stitch_row.
  */
-uint32_t stitch_node(struct stitch *s, size_t t, const char *v, size_t n,
-    int64_t ts, int *added);
+uint32_t stitch_node(
+    struct stitch *s, size_t t, const char *v, size_t n, int *added);
 void stitch_mark_junk(struct stitch *s, uint32_t node, enum stitch_junk why);
 /* Why node is junk, or JUNK_NO (as marked so far). */
 enum stitch_junk stitch_junk(const struct stitch *s, uint32_t node);
 /* Whether new value v[0..n) is junk (a block list, say): JUNK_NO if not. */
 typedef enum stitch_junk (*stitch_classify_fn)(
     void *ctx, const char *v, size_t n);
-/*
- * stitch_node for k values at once (value i of type type[i], seen at
- * ts[i]), with the lookups' cache misses overlapped by prefetching: the
- * fast path for big inputs.  The values come laid out as keys by
- * stitch_key, of klen[i] bytes, with hash[i] their stitch_key_hash: a
- * reader thread can make them, leaving the thread that interns only the
- * lookups.  A value new to the graph is marked junk as classify (when not
- * NULL) says.  out[i] is the node, junk[i] why it is junk (JUNK_NO: not).
- */
-void stitch_nodes_keyed(struct stitch *s, size_t k, const uint8_t *type,
-    const char *const *key, const size_t *klen, const uint64_t *hash,
-    const int64_t *ts, stitch_classify_fn classify, void *ctx, uint32_t *out,
-    uint8_t *junk);
 /* Writes the key of value v[0..n) of type t at out (n + 1 bytes); returns
  * its length. */
 size_t stitch_key(char *out, size_t t, const char *v, size_t n);
@@ -94,28 +80,33 @@ uint64_t stitch_key_hash(size_t t, const char *v, size_t n);
 
 /*
  * The identifiers of one row, in priority order of their types (at most
- * one per type), co-occurring at ts; seq is the row's input order.
+ * one per type), co-occurring at ts; seq is the row's input order.  A
+ * junk node (as marked so far) is on the row but links nobody.
  */
 void stitch_row(struct stitch *s, const uint32_t *nodes, size_t n, int64_t ts,
     uint64_t seq);
-
-/*
- * stitch_row for nrows rows of width nodes each (nodes[r * width + i]),
- * at ts[r] with input order seq[r], prefetching like stitch_nodes_keyed.
- */
+/* stitch_row for nrows rows of width nodes each (nodes[r * width + i]). */
 void stitch_rows(struct stitch *s, size_t nrows, size_t width,
     const uint32_t *nodes, const int64_t *ts, const uint64_t *seq);
 
 /*
- * stitch_rows for rows whose junk identifiers the caller has already
- * replaced by STITCH_NONE (a node is junk from its creation on, in pass
- * 1).  It reads and changes only the links, never the nodes, so it may
- * run on one thread while another calls stitch_nodes_keyed and
- * stitch_mark_junk for the next rows (a pipeline; nothing else may run
- * meanwhile).  The links are the same as stitch_rows would make.
+ * The fast path for big inputs: the rows and their values at once, the
+ * values not looked up yet.  Row r's values are first[r] to first[r + 1]
+ * - 1, seen at ts[r] with input order seq[r]; value i, of type type[i],
+ * comes laid out as a key by stitch_key, of klen[i] bytes, with hash[i]
+ * its stitch_key_hash (a reader thread can make them, leaving the thread
+ * that calls this only the lookups), and the keys of a row lie one after
+ * another in memory.  A row that carries the same values as a row before
+ * it costs one lookup: the graph keeps each distinct combination of
+ * values once.  The others' values are looked up together, their cache
+ * misses overlapped by prefetching; a value new to the graph is marked
+ * junk as classify (when not NULL) says.  out[i] is value i's node,
+ * junk[i] why it is junk (JUNK_NO: not).
  */
-void stitch_links(struct stitch *s, size_t nrows, size_t width,
-    const uint32_t *nodes, const int64_t *ts, const uint64_t *seq);
+void stitch_rows_keyed(struct stitch *s, size_t nrows, const size_t *first,
+    const int64_t *ts, const uint64_t *seq, const uint8_t *type,
+    const char *const *key, const size_t *klen, const uint64_t *hash,
+    stitch_classify_fn classify, void *ctx, uint32_t *out, uint8_t *junk);
 
 /*
  * A line of a previous --map-out: node belonged to person key, seen from

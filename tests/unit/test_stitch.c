@@ -29,7 +29,7 @@ row(struct stitch *s, const char *u, const char *e, const char *c, int64_t t,
 	const char *v[NT] = { u, e, c };
 	for (int i = 0; i < NT; i++)
 		out[i] = v[i]
-		    ? stitch_node(s, (size_t)i, v[i], strlen(v[i]), t, NULL)
+		    ? stitch_node(s, (size_t)i, v[i], strlen(v[i]), NULL)
 		    : STITCH_NONE;
 	stitch_row(s, out, NT, t, seq);
 }
@@ -40,8 +40,7 @@ person(struct stitch *s, const char *u, const char *e, const char *c, int64_t t)
 	uint32_t n[NT];
 	const char *v[NT] = { u, e, c };
 	for (int i = 0; i < NT; i++)
-		n[i] = v[i] ? stitch_node(s, (size_t)i, v[i], strlen(v[i]),
-				  INT64_MIN, NULL)
+		n[i] = v[i] ? stitch_node(s, (size_t)i, v[i], strlen(v[i]), NULL)
 			    : STITCH_NONE;
 	return stitch_person(s, n, NT, t, NULL);
 }
@@ -143,11 +142,11 @@ test_hub_and_junk(void **state)
 	}
 	/* a junk value marked by the caller links nobody */
 	int added;
-	uint32_t j = stitch_node(s, T_EMAIL, "test@test.com", 13, 10, &added);
+	uint32_t j = stitch_node(s, T_EMAIL, "test@test.com", 13, &added);
 	assert_int_equal(added, 1);
 	stitch_mark_junk(s, j, JUNK_LIST);
 	uint32_t r[NT] = { STITCH_NONE, j,
-		stitch_node(s, T_COOKIE, "c9", 2, 10, NULL) };
+		stitch_node(s, T_COOKIE, "c9", 2, NULL) };
 	stitch_row(s, r, NT, 10, 9);
 	stitch_resolve(s);
 	assert_string_not_equal(
@@ -188,7 +187,7 @@ test_per_type_hub(void **state)
 	struct stitch_stats st;
 	stitch_stats(s, &st);
 	assert_int_equal(st.junk_by[JUNK_PER_TYPE], 1);
-	uint32_t node = stitch_node(s, T_EMAIL, "shop@x", 6, INT64_MIN, NULL);
+	uint32_t node = stitch_node(s, T_EMAIL, "shop@x", 6, NULL);
 	struct stitch_node_info in;
 	stitch_node_info(s, node, &in);
 	assert_int_equal(in.hub_type, T_USER);
@@ -203,8 +202,8 @@ test_prior_keys(void **state)
 	uint32_t n[NT];
 	struct stitch *s = graph(1, 50, 0);
 	/* yesterday: two persons; today a row joins them */
-	uint32_t a = stitch_node(s, T_EMAIL, "a@x", 3, INT64_MIN, NULL);
-	uint32_t b = stitch_node(s, T_EMAIL, "b@x", 3, INT64_MIN, NULL);
+	uint32_t a = stitch_node(s, T_EMAIL, "a@x", 3, NULL);
+	uint32_t b = stitch_node(s, T_EMAIL, "b@x", 3, NULL);
 	stitch_prior(s, a, "pold", 100, 200);
 	stitch_prior(s, b, "pnew", 500, 600);
 	stitch_prior_alias(s, "pancient", "pnew");
@@ -248,8 +247,8 @@ test_spool(void **state)
 }
 
 /*
- * stitch_links (junk left out by the caller) makes the graph stitch_rows
- * makes; the persons, junk and refusals come out the same.
+ * Rows whose junk values the caller has left out make the persons, junk
+ * and refusals that rows carrying them, marked junk, make.
  */
 static void
 test_links(void **state)
@@ -274,7 +273,7 @@ test_links(void **state)
 				int added = 0;
 				n[i] = rows[r][i]
 				    ? stitch_node(s, (size_t)i, rows[r][i],
-					  strlen(rows[r][i]), ts, &added)
+					  strlen(rows[r][i]), &added)
 				    : STITCH_NONE;
 				if (added && strcmp(rows[r][i], "junk@x") == 0)
 					stitch_mark_junk(s, n[i], JUNK_LIST);
@@ -289,7 +288,7 @@ test_links(void **state)
 					n[i] = STITCH_NONE;
 			}
 			if (way)
-				stitch_links(s, 1, NT, n, &ts, &seq);
+				stitch_rows(s, 1, NT, n, &ts, &seq);
 			else
 				stitch_rows(s, 1, NT, n, &ts, &seq);
 		}
@@ -395,8 +394,8 @@ test_limits_where_needed(void **state)
 	uint32_t n[NT];
 	for (int order = 0; order < 2; order++) {
 		struct stitch *s = graph(1, 50, 0);
-		uint32_t u3 = stitch_node(s, T_USER, "u3", 2, INT64_MIN, NULL);
-		uint32_t e4 = stitch_node(s, T_EMAIL, "e4", 2, INT64_MIN, NULL);
+		uint32_t u3 = stitch_node(s, T_USER, "u3", 2, NULL);
+		uint32_t e4 = stitch_node(s, T_EMAIL, "e4", 2, NULL);
 		stitch_prior(s, u3, "pk", 1, 2);
 		stitch_prior(s, e4, "pk", 1, 2);
 		struct {
@@ -472,14 +471,152 @@ test_links_from_sets(void **state)
 	row(s, "u6", NULL, "c5", 200, 5, n);
 	row(s, "u7", NULL, "c5", 300, 6, n); /* refused */
 	stitch_resolve(s);
-	assert_int_equal(stitch_junk(s, stitch_node(s, T_USER, "u0", 2,
-					    INT64_MIN, NULL)),
+	assert_int_equal(stitch_junk(s, stitch_node(s, T_USER, "u0", 2, NULL)),
 	    JUNK_MAX_DEGREE);
 	const char *p6 = person(s, "u6", NULL, NULL, 0);
 	assert_string_equal(p6, person(s, NULL, "e5", NULL, 0));
 	assert_string_equal(p6, person(s, NULL, NULL, "c5", 200));
 	assert_string_not_equal(p6, person(s, "u7", NULL, NULL, 0));
 	stitch_free(s);
+}
+
+/* Junk for the keyed path: the value "junk". */
+static enum stitch_junk
+junk_word(void *ctx, const char *v, size_t n)
+{
+	(void)ctx;
+	return n == 4 && memcmp(v, "junk", 4) == 0 ? JUNK_LIST : JUNK_NO;
+}
+
+/*
+ * stitch_rows_keyed (the fast path: rows of values, a combination of
+ * values looked up once) makes the graph that stitch_node and stitch_row
+ * make: nodes numbered alike, the same times and rows, persons, merges
+ * and refusals; with combinations repeated in and across batches, a junk
+ * value, a row without values and rows out of time order.
+ */
+static void
+test_rows_keyed(void **state)
+{
+	(void)state;
+	static const char *const rows[][NT] = {
+		{ "u1", "a@x", "c1" },
+		{ NULL, NULL, NULL },
+		{ "u1", "a@x", "c1" },   /* repeated in the batch */
+		{ "u2", "junk", "c1" },  /* junk: links nobody */
+		{ NULL, "junk", "c2" },
+		{ "u2", NULL, "c2" },
+		{ "u3", "a@x", NULL },   /* refused: u1 has a@x */
+		{ "u1", "a@x", "c1" },   /* next batch: known */
+		{ NULL, NULL, "c3" },
+		{ "u2", NULL, "c2" },
+	};
+	enum { NR = sizeof rows / sizeof rows[0], CUT = 7 };
+	static const int64_t when[NR] = { 500, 100, 400, 300, 900, 200, 50,
+		10, 700, 800 };
+	struct stitch *g[2];
+	for (int way = 0; way < 2; way++) {
+		struct stitch *s = g[way] = graph(1, 50, 0);
+		size_t from = 0;
+		for (size_t to = CUT; from < NR; to = NR) {
+			/* rows from..to as one batch */
+			const char *key[NR * NT];
+			size_t klen[NR * NT], first[NR + 1], k = 0;
+			uint64_t hash[NR * NT], seq[NR];
+			uint8_t type[NR * NT], junk[NR * NT];
+			uint32_t out[NR * NT];
+			int64_t ts[NR];
+			char buf[NR * NT * 16];
+			size_t used = 0;
+			for (size_t r = from; r < to; r++) {
+				first[r - from] = k;
+				ts[r - from] = when[r];
+				seq[r - from] = r;
+				for (size_t t = 0; t < NT; t++) {
+					const char *v = rows[r][t];
+					if (!v)
+						continue;
+					size_t n = strlen(v);
+					key[k] = buf + used;
+					klen[k] = stitch_key(buf + used, t, v, n);
+					used += klen[k];
+					hash[k] = stitch_key_hash(t, v, n);
+					type[k] = (uint8_t)t;
+					k++;
+				}
+			}
+			first[to - from] = k;
+			if (way == 0) {
+				stitch_rows_keyed(s, to - from, first, ts, seq,
+				    type, key, klen, hash, junk_word, NULL, out,
+				    junk);
+				for (size_t i = 0; i < k; i++)
+					assert_int_equal(junk[i],
+					    klen[i] == 5 &&
+						memcmp(key[i] + 1, "junk", 4) ==
+						    0
+						? JUNK_LIST
+						: JUNK_NO);
+			} else {
+				for (size_t r = from; r < to; r++) {
+					uint32_t n[NT];
+					for (size_t t = 0; t < NT; t++) {
+						const char *v = rows[r][t];
+						int added = 0;
+						n[t] = v ? stitch_node(s, t, v,
+							       strlen(v), &added)
+							 : STITCH_NONE;
+						if (added &&
+						    junk_word(NULL, v, strlen(v)))
+							stitch_mark_junk(
+							    s, n[t], JUNK_LIST);
+					}
+					stitch_row(s, n, NT, when[r], r);
+				}
+			}
+			from = to;
+		}
+		stitch_resolve(s);
+	}
+	assert_int_equal(stitch_nnodes(g[0]), stitch_nnodes(g[1]));
+	for (uint32_t i = 0; i < stitch_nnodes(g[0]); i++) {
+		struct stitch_node_info a, b;
+		stitch_node_info(g[0], i, &a);
+		stitch_node_info(g[1], i, &b);
+		assert_int_equal(a.type, b.type);
+		assert_int_equal(a.len, b.len);
+		assert_memory_equal(a.value, b.value, a.len);
+		assert_int_equal(a.first, b.first);
+		assert_int_equal(a.last, b.last);
+		assert_int_equal(a.rows, b.rows);
+		assert_int_equal(a.junk, b.junk);
+		if (a.person)
+			assert_string_equal(a.person, b.person);
+		else
+			assert_null(b.person);
+	}
+	struct stitch_node_info c1;
+	stitch_node_info(g[0], 2, &c1); /* u1 a@x c1: c1 is node 2 */
+	assert_int_equal(c1.rows, 4);
+	assert_int_equal(c1.first, 10);
+	assert_int_equal(c1.last, 500);
+	struct stitch_stats x, y;
+	stitch_stats(g[0], &x);
+	stitch_stats(g[1], &y);
+	assert_int_equal(x.merges, y.merges);
+	assert_int_equal(x.links, y.links);
+	assert_int_equal(x.persons, y.persons);
+	assert_int_equal(stitch_nrefused(g[0]), stitch_nrefused(g[1]));
+	assert_true(stitch_nrefused(g[0]) >= 1);
+	for (size_t i = 0; i < stitch_nrefused(g[0]); i++) {
+		const struct stitch_refusal *a = stitch_refused(g[0], i),
+					    *b = stitch_refused(g[1], i);
+		assert_int_equal(a->node, b->node);
+		assert_int_equal(a->other, b->other);
+		assert_int_equal(a->rows, b->rows);
+	}
+	stitch_free(g[0]);
+	stitch_free(g[1]);
 }
 
 int
@@ -496,6 +633,7 @@ main(void)
 		cmocka_unit_test(test_many_links_in_time_order),
 		cmocka_unit_test(test_limits_where_needed),
 		cmocka_unit_test(test_links_from_sets),
+		cmocka_unit_test(test_rows_keyed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
