@@ -1433,8 +1433,8 @@ merge_checked(struct stitch *s, const struct link *v, size_t n)
 
 /*
  * The links between nodes marked in redo, with their times and rows from
- * the sets that hold them (the earliest first seen of them, and so on),
- * each once; *n gets their count.
+ * the combinations that hold them (the earliest first seen of them, and
+ * so on), each once; *nout gets their count.
  */
 static struct link *
 links_of(struct stitch *s, const uint8_t *redo, size_t *nout)
