@@ -433,18 +433,18 @@ test_limits_where_needed(void **state)
 }
 
 /*
- * A link's rows and first time come from every set of identifiers it is
- * in; a set whose first identifier is junk still links the others.
+ * A link's rows and first time come from every combination of values it
+ * is in; a combination whose first value is junk still links the others.
  */
 static void
-test_links_from_sets(void **state)
+test_links_from_combinations(void **state)
 {
 	(void)state;
 	uint32_t n[NT];
 	struct stitch *s = graph(1, 50, 0);
 	row(s, "u1", NULL, "c1", 1000, 0, n);
 	row(s, "u2", NULL, "c1", 5000, 1, n);
-	row(s, "u2", "e2", "c1", 6000, 2, n); /* another set, same link */
+	row(s, "u2", "e2", "c1", 6000, 2, n); /* another combination, same link */
 	row(s, "u2", NULL, "c1", 7000, 3, n);
 	stitch_resolve(s);
 	assert_int_equal(stitch_nrefused(s), 2);
@@ -453,7 +453,7 @@ test_links_from_sets(void **state)
 		const struct stitch_refusal *r = stitch_refused(s, i);
 		struct stitch_node_info in;
 		stitch_node_info(s, r->other, &in);
-		if (in.type == T_USER) { /* c1 - u2: three rows, two sets */
+		if (in.type == T_USER) { /* c1 - u2: three rows, two combinations */
 			assert_int_equal(r->rows, 3);
 			seen++;
 		}
@@ -632,7 +632,7 @@ main(void)
 		cmocka_unit_test(test_links),
 		cmocka_unit_test(test_many_links_in_time_order),
 		cmocka_unit_test(test_limits_where_needed),
-		cmocka_unit_test(test_links_from_sets),
+		cmocka_unit_test(test_links_from_combinations),
 		cmocka_unit_test(test_rows_keyed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
