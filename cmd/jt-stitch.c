@@ -350,9 +350,10 @@ struct span_file {
 /*
  * Rows are handled a batch at a time: the identifiers of thousands of rows
  * are looked up together, so the cache misses of the big hash tables
- * overlap (stitch_rows_keyed) instead of stalling one by one.  Batches of 8192 rows took a tenth less time than batches of 512
- * on 10 million rows: fewer hand-offs between the pipelines' threads,
- * each a wake-up (measured: 512, 2048, 4096, 8192, 16384).
+ * overlap (stitch_rows_keyed) instead of stalling one by one.  Batches of
+ * 8192 rows took a tenth less time than batches of 512 on 10 million
+ * rows: fewer hand-offs between the pipelines' threads, each a wake-up
+ * (measured: 512, 2048, 4096, 8192, 16384).
  */
 #define BATCH 8192
 
