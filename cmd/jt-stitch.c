@@ -381,7 +381,6 @@ struct batch {
 	uint8_t *vtype;
 	size_t *vrow, *voff, *vklen;
 	uint64_t *vhash;
-	int64_t *vts;
 	const char **vkey;
 	uint32_t *vnode;
 	uint8_t *vjunk;
@@ -426,7 +425,6 @@ batch_init(struct batch *b, size_t nt)
 	b->vklen = xmalloc(k * sizeof *b->vklen);
 	b->vhash = xmalloc(k * sizeof *b->vhash);
 	b->vkey = xmalloc(k * sizeof *b->vkey);
-	b->vts = xmalloc(k * sizeof *b->vts);
 	b->vnode = xmalloc(k * sizeof *b->vnode);
 	b->vjunk = xmalloc(k);
 	b->nodes = xmalloc(k * sizeof *b->nodes);
@@ -441,7 +439,6 @@ batch_free(struct batch *b)
 	free(b->vklen);
 	free(b->vhash);
 	free(b->vkey);
-	free(b->vts);
 	free(b->vnode);
 	free(b->vjunk);
 	free(b->nodes);
@@ -597,7 +594,6 @@ fill_batch(struct reader *rd, struct batch *b)
 			b->vtype[k] = (uint8_t)t;
 			b->vrow[k] = r;
 			b->voff[k] = b->vals.len;
-			b->vts[k] = ts;
 			buf_reserve(&b->vals, n + 1);
 			char *key = b->vals.data + b->vals.len;
 			b->vklen[k] = stitch_key(key, t, v, n);
