@@ -70,7 +70,6 @@ stitch_key_hash(size_t t, const char *v, size_t n)
 	return h ^ (h >> 32);
 }
 
-
 /*
  * A link's hash: its low bits place it in the table, its top 32 bits are
  * the tag its slot keeps, so that a probe passes other links' slots
@@ -549,7 +548,6 @@ stitch_rows(struct stitch *s, size_t nrows, size_t width, const uint32_t *nodes,
 	buf_free(&keys);
 	add_pairs(s, np);
 }
-
 
 /*
  * The links between nodes marked in redo, with their times and rows from
