@@ -1,5 +1,7 @@
 /*
- * stitch: the identity graph of jt-stitch (stitch.h).
+ * stitch: the identity graph of jt-stitch (stitch.h): its nodes,
+ * resolving it into persons, and the answers.  Rows come in through
+ * stitch_rows.c.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -12,8 +14,6 @@
 #include "stitch_impl.h"
 #include "strtab.h"
 #include "vmem.h"
-
-#include "stitch_impl.h"
 
 struct stitch *
 stitch_new(const struct stitch_conf *c)
