@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "memeq.h"
 #include "radix.h"
 #include "stitch.h"
 #include "stitch_impl.h"
@@ -253,7 +254,7 @@ combo_find(const struct stitch *s, uint64_t x, size_t n, const size_t *klen,
 		size_t i = 0;
 		while (i < n && cl[i] == klen[i])
 			i++;
-		if (i == n && memcmp(combo_keys(c), keys, bytes) == 0)
+		if (i == n && memeq(combo_keys(c), keys, bytes))
 			return c;
 	}
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "memeq.h"
 #include "strtab.h"
 
 #define BLOCK_BITS 24
@@ -156,30 +157,6 @@ grow(struct strtab *t)
 	mem_hugepages(slot, size * sizeof *slot);
 }
 
-static inline uint64_t
-word_at(const char *p)
-{
-	uint64_t w;
-	memcpy(&w, p, 8);
-	return w;
-}
-
-/*
- * Whether a[0..n) and b[0..n) are equal, a word at a time, the last word
- * overlapping the one before: identifiers are a few dozen bytes, where a
- * call of memcmp cost more than the comparison.
- */
-static inline int
-same(const char *a, const char *b, size_t n)
-{
-	if (n < 8)
-		return memcmp(a, b, n) == 0;
-	uint64_t d = word_at(a + n - 8) ^ word_at(b + n - 8);
-	for (size_t i = 0; i + 8 < n; i += 8)
-		d |= word_at(a + i) ^ word_at(b + i);
-	return d == 0;
-}
-
 static inline size_t
 probe(const struct strtab *t, const char *s, size_t n, uint64_t h)
 {
@@ -192,7 +169,7 @@ probe(const struct strtab *t, const char *s, size_t n, uint64_t h)
 			const char *r = record(t, (v & POS_MASK) - 1);
 			uint32_t len;
 			memcpy(&len, r + 4, 4);
-			if (len == n && same(r + HEAD + t->payload, s, n))
+			if (len == n && memeq(r + HEAD + t->payload, s, n))
 				return i;
 		}
 		i = (i + 1) & t->mask;

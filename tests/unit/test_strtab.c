@@ -1,5 +1,6 @@
 /* Unit tests of lib/strtab.c: interning, lookups, growth, stability. */
 #include "unit.h"
+#include "memeq.h"
 #include "strtab.h"
 
 static void
@@ -146,6 +147,24 @@ test_many(void **state)
 	strtab_free(u);
 }
 
+/* memeq: every length up to 40, a difference at every place found. */
+static void
+test_memeq(void **state)
+{
+	(void)state;
+	char a[48], b[48];
+	for (size_t n = 0; n <= 40; n++) {
+		for (size_t i = 0; i < n; i++)
+			a[i] = b[i] = (char)('a' + i % 26);
+		assert_true(memeq(a, b, n));
+		for (size_t i = 0; i < n; i++) {
+			b[i] ^= 0x20;
+			assert_false(memeq(a, b, n));
+			b[i] ^= 0x20;
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -154,6 +173,7 @@ main(void)
 		cmocka_unit_test(test_growth),
 		cmocka_unit_test(test_payload),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_memeq),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
