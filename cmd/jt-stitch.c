@@ -1129,7 +1129,7 @@ read_span(struct run *run, int32_t f, uint64_t off, size_t n, char *p)
 /*
  * Pass 2 is a pipeline too: one thread reads rows back from the spool
  * (and the spanned ones from their files), the next finds each row's
- * person, the main thread writes them.  The person lookups are prefetched:
+ * person and lays the rows out, the main thread writes them.  The person lookups are prefetched:
  * 32 rows ahead the answer of the row's first identifier, 16 rows ahead
  * its key.
  */
@@ -1224,7 +1224,7 @@ read_back(void *ctx, void *bp)
 
 /*
  * Finds each row's person and lays the rows out as they are written, so
- * that the writing thread only writes (the copies were half its work).
+ * that the writing thread only writes.
  */
 static void
 find_persons(void *ctx, void *bp)
