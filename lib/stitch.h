@@ -2,11 +2,12 @@
  * stitch: the identity graph of jt-stitch(1).
  *
  * Nodes are identifier values of a type (id_user=u1); a row's identifiers
- * co-occur, and each pair of them is a link.  Each distinct set of a row's
- * identifiers is kept once with the times it was first and last seen and
- * how many rows carried it, and each link once; a link's times and rows
- * are those of its sets.  The graph holds identifiers, their sets and
- * links, never events, so memory grows with identities, not with traffic.
+ * co-occur, and each pair of them is a link.  Each distinct combination
+ * of values that rows carry is kept once with the times it was first and
+ * last seen and how many rows carried it, and each link once; a node's
+ * and a link's times and rows are those of the combinations they are in.
+ * The graph holds identifiers, their combinations and links, never
+ * events, so memory grows with identities, not with traffic.
  *
  * stitch_resolve() then
  *   1. treats a node linked to more than max_degree distinct others, or
