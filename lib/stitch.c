@@ -901,10 +901,13 @@ stitch_resolve(struct stitch *s)
 	/* the combinations and links are done with (their count is kept) */
 	vmem_free(&s->cbv);
 	s->cb = NULL;
+	s->cblen = s->cbcap = 0;
 	free(s->cslot);
 	s->cslot = NULL;
+	s->ncslots = 0;
 	vmem_free(&s->lkv);
 	s->lk = NULL;
+	s->lkcap = 0;
 	/* 3, 4 */
 	find_shared(s);
 	free(s->dlk);
