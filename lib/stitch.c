@@ -667,33 +667,37 @@ merge_priors(struct stitch *s, const uint8_t *only)
 }
 
 /*
- * Before merging the ends of a link LINK_AHEAD further on: the node
- * records of the ends of the link twice as far, then the parents of the
- * ends of the next.
+ * Merges the persons of a and b unless one is junk or they are one
+ * already; when l (their link) is given, a merge over a limit is refused.
  */
 static void
-prefetch_merge(const struct stitch *s, const struct pair *far,
-    const struct pair *near)
-{
-	if (far) {
-		__builtin_prefetch(&s->nd[far->a]);
-		__builtin_prefetch(&s->nd[far->b]);
-	}
-	if (near) {
-		__builtin_prefetch(&s->parent[near->a]);
-		__builtin_prefetch(&s->parent[near->b]);
-	}
-}
-
-/* The roots of a and b, when neither is junk and they are apart. */
-static int
-apart(struct stitch *s, uint32_t a, uint32_t b, uint32_t *ra, uint32_t *rb)
+merge_ends(struct stitch *s, uint32_t a, uint32_t b, const struct link *l)
 {
 	if (s->nd[a].st.junk || s->nd[b].st.junk)
-		return 0;
-	*ra = find(s, a);
-	*rb = find(s, b);
-	return *ra != *rb;
+		return;
+	uint32_t ra = find(s, a), rb = find(s, b);
+	if (ra == rb)
+		return;
+	long t = l ? over_limit(s, ra, rb) : -1;
+	if (t >= 0)
+		refuse(s, l, t);
+	else
+		unite(s, ra, rb);
+}
+
+/*
+ * Before merging along a link: the node records of the ends of a link
+ * twice LINK_AHEAD further on (far), the parents of the ends of one
+ * LINK_AHEAD on (near).
+ */
+static void
+prefetch_merge(const struct stitch *s, uint32_t far_a, uint32_t far_b,
+    uint32_t near_a, uint32_t near_b)
+{
+	__builtin_prefetch(&s->nd[far_a]);
+	__builtin_prefetch(&s->nd[far_b]);
+	__builtin_prefetch(&s->parent[near_a]);
+	__builtin_prefetch(&s->parent[near_b]);
 }
 
 /* Merges the ends of every link, in the order made, unchecked. */
@@ -703,11 +707,11 @@ merge_all(struct stitch *s)
 	const struct pair *v = s->lk;
 	size_t n = s->nlk;
 	for (size_t i = 0; i < n; i++) {
-		prefetch_merge(s, i + 2 * LINK_AHEAD < n ? &v[i + 2 * LINK_AHEAD] : NULL,
-		    i + LINK_AHEAD < n ? &v[i + LINK_AHEAD] : NULL);
-		uint32_t ra, rb;
-		if (apart(s, v[i].a, v[i].b, &ra, &rb))
-			unite(s, ra, rb);
+		if (i + 2 * LINK_AHEAD < n)
+			prefetch_merge(s, v[i + 2 * LINK_AHEAD].a,
+			    v[i + 2 * LINK_AHEAD].b, v[i + LINK_AHEAD].a,
+			    v[i + LINK_AHEAD].b);
+		merge_ends(s, v[i].a, v[i].b, NULL);
 	}
 }
 
@@ -719,21 +723,11 @@ static void
 merge_checked(struct stitch *s, const struct link *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		const struct link *f = i + 2 * LINK_AHEAD < n
-		    ? &v[i + 2 * LINK_AHEAD]
-		    : NULL,
-				  *g = i + LINK_AHEAD < n ? &v[i + LINK_AHEAD] : NULL;
-		struct pair pf = { f ? f->a : 0, f ? f->b : 0 },
-			    pg = { g ? g->a : 0, g ? g->b : 0 };
-		prefetch_merge(s, f ? &pf : NULL, g ? &pg : NULL);
-		uint32_t ra, rb;
-		if (!apart(s, v[i].a, v[i].b, &ra, &rb))
-			continue;
-		long t = over_limit(s, ra, rb);
-		if (t >= 0)
-			refuse(s, &v[i], t);
-		else
-			unite(s, ra, rb);
+		if (i + 2 * LINK_AHEAD < n)
+			prefetch_merge(s, v[i + 2 * LINK_AHEAD].a,
+			    v[i + 2 * LINK_AHEAD].b, v[i + LINK_AHEAD].a,
+			    v[i + LINK_AHEAD].b);
+		merge_ends(s, v[i].a, v[i].b, &v[i]);
 	}
 }
 

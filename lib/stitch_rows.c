@@ -389,6 +389,30 @@ stitch_fold_combos(struct stitch *s)
 	}
 }
 
+/*
+ * The combination of the n values (as combo_find has them) seen at ts on
+ * row seq: one more row for it, or a new one (combo_add) of nodes node[].
+ */
+static void
+combo_put(struct stitch *s, uint64_t x, size_t n, const size_t *klen,
+    const char *keys, size_t bytes, const uint32_t *node, const uint8_t *junk,
+    int64_t ts, uint32_t seq, size_t *np)
+{
+	size_t h;
+	struct combo *c = combo_find(s, x, n, klen, keys, bytes, &h);
+	if (c)
+		combo_seen(c, ts, seq);
+	else
+		combo_add(s, h, x, n, klen, keys, bytes, node, junk, ts, seq, np);
+}
+
+/* The bytes of n keys that lie one after another from key[0]. */
+static size_t
+keys_bytes(const char *const *key, const size_t *klen, size_t n)
+{
+	return (size_t)(key[n - 1] - key[0]) + klen[n - 1];
+}
+
 static uint32_t
 seq32(uint64_t seq)
 {
@@ -432,9 +456,8 @@ stitch_rows_keyed(struct stitch *s, size_t nrows, const size_t *first,
 		size_t r = i - 2 * D, f = first[r], n = first[r + 1] - f, h;
 		if (n == 0)
 			continue;
-		size_t bytes = (size_t)(key[f + n - 1] - key[f]) + klen[f + n - 1];
-		struct combo *c =
-		    combo_find(s, rh[r], n, klen + f, key[f], bytes, &h);
+		struct combo *c = combo_find(s, rh[r], n, klen + f, key[f],
+		    keys_bytes(key + f, klen + f, n), &h);
 		if (!c) {
 			s->bmiss[nm++] = r;
 			continue;
@@ -486,15 +509,10 @@ stitch_rows_keyed(struct stitch *s, size_t nrows, const size_t *first,
 	 * and the new ones' links */
 	size_t np = 0;
 	for (size_t m = 0; m < nm; m++) {
-		size_t r = s->bmiss[m], f = first[r], n = first[r + 1] - f, h;
-		size_t bytes = (size_t)(key[f + n - 1] - key[f]) + klen[f + n - 1];
-		struct combo *c =
-		    combo_find(s, rh[r], n, klen + f, key[f], bytes, &h);
-		if (c)
-			combo_seen(c, ts[r], seq32(seq[r]));
-		else
-			combo_add(s, h, rh[r], n, klen + f, key[f], bytes,
-			    out + f, junk + f, ts[r], seq32(seq[r]), &np);
+		size_t r = s->bmiss[m], f = first[r], n = first[r + 1] - f;
+		combo_put(s, rh[r], n, klen + f, key[f],
+		    keys_bytes(key + f, klen + f, n), out + f, junk + f, ts[r],
+		    seq32(seq[r]), &np);
 	}
 	add_pairs(s, np);
 }
@@ -534,17 +552,9 @@ stitch_rows(struct stitch *s, size_t nrows, size_t width, const uint32_t *nodes,
 			klen[n] = len;
 			h[n++] = stitch_key_hash(s->nd[x].type, k + 1, len - 1);
 		}
-		if (n == 0)
-			continue;
-		uint64_t x = combo_mix(h, n);
-		size_t at;
-		struct combo *c =
-		    combo_find(s, x, n, klen, keys.data, keys.len, &at);
-		if (c)
-			combo_seen(c, ts[r], seq32(seq[r]));
-		else
-			combo_add(s, at, x, n, klen, keys.data, keys.len, node,
-			    junk, ts[r], seq32(seq[r]), &np);
+		if (n > 0)
+			combo_put(s, combo_mix(h, n), n, klen, keys.data,
+			    keys.len, node, junk, ts[r], seq32(seq[r]), &np);
 	}
 	buf_free(&keys);
 	add_pairs(s, np);

@@ -203,7 +203,6 @@ prefetch_record(const struct strtab *t, uint64_t h)
 		__builtin_prefetch(r + HEAD + t->payload + 16);
 }
 
-
 uint32_t
 strtab_intern(struct strtab *t, const char *s, size_t n, int *added)
 {
