@@ -85,13 +85,11 @@ struct stitch {
 	struct pair *bpair;
 	uint64_t *bph; /* their link_mix */
 	size_t bpcap;
-	void **bpay;   /* interned values' struct seen */
-	uint8_t *badd; /* and whether new */
 
 	/*
 	 * per node: what resolving reads.  Until stitch_resolve (settled
-	 * 0), st lives in the node's record of ids instead, and is copied
-	 * here then (state() finds the one in use).
+	 * 0), the junk mark lives in the node's record of ids instead and
+	 * the times and rows in the combinations; settle brings them here.
 	 */
 	size_t n, cap;
 	int settled;
@@ -120,11 +118,13 @@ struct stitch {
 	uint64_t *brh; /* a batch's rows' combo_mix */
 	size_t *bmiss; /* the rows whose combination is new, */
 	size_t bmcap;
-	const char **bkey; /* and their values */
-	size_t *bklen, *bat;
+	const char **bkey; /* and their values: key, length, index in */
+	size_t *bklen, *bat; /* the batch, hash, type, */
 	uint64_t *bkh;
 	uint8_t *btype;
-	uint32_t *bid;
+	uint32_t *bid;  /* node, */
+	void **bpay;    /* junk mark in the record */
+	uint8_t *badd;  /* and whether new */
 	size_t bvcap;
 
 	/* links: a dense array, found through an open-addressing table of
